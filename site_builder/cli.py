@@ -1,0 +1,98 @@
+"""The `site-builder` command: build, check, serve, reference."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from site_builder import build as pipeline
+from site_builder.problems import BuildFailed
+from site_builder.reference import content_reference, update_readme
+from site_builder.render import RenderedSite
+
+DEFAULT_OUT = "_site"
+
+
+def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+    args = _parser().parse_args(argv)
+    project = pipeline.Project.at(Path.cwd(), args.content if hasattr(args, "content") else None)
+    try:
+        return int(args.run(args, project, stdout))
+    except BuildFailed as failure:
+        for problem in failure.problems:
+            print(problem, file=stderr)
+        count = len(failure.problems)
+        print(f"error: {count} problem{'s' if count != 1 else ''} found; nothing was written", file=stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="site-builder", description="Build the Home GPU Leaderboard site.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    build = commands.add_parser("build", help="validate content and write the site")
+    _content_options(build)
+    build.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="output folder (default: _site)")
+    build.add_argument("--base-url", help="publish address; overrides base_url in content/site.yaml")
+    build.set_defaults(run=_build)
+
+    check = commands.add_parser("check", help="validate content only; write nothing")
+    _content_options(check)
+    check.set_defaults(run=_check)
+
+    serve = commands.add_parser("serve", help="build, then serve the site on 127.0.0.1")
+    _content_options(serve)
+    serve.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="output folder (default: _site)")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    serve.set_defaults(run=_serve)
+
+    reference = commands.add_parser("reference", help="print the content reference (Markdown)")
+    reference.add_argument("--update", type=Path, metavar="README", help="rewrite the reference section of this file")
+    reference.set_defaults(run=_reference)
+    return parser
+
+
+def _content_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=None, help="content folder (default: ./content)")
+
+
+def _build(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
+    started = time.perf_counter()
+    site = pipeline.build(project, args.out, args.base_url)
+    print(_summary(site, args.out, time.perf_counter() - started), file=stdout)
+    return 0
+
+
+def _summary(site: RenderedSite, out: Path, seconds: float) -> str:
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(site.page_counts.items()))
+    return f"Wrote {len(site.files)} files to {out}/ ({kinds}) in {seconds:.2f} s"
+
+
+def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
+    content = pipeline.check(project)
+    print(f"Content is valid: {len(content.models)} models, {len(content.posts)} posts.", file=stdout)
+    return 0
+
+
+def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
+    from site_builder.serve import serve
+
+    base_url = f"http://127.0.0.1:{args.port}/"
+    pipeline.build(project, args.out, base_url)
+    print(f"Serving {args.out}/ at {base_url} (Ctrl+C stops)", file=stdout, flush=True)
+    serve(args.out, args.port)
+    return 0
+
+
+def _reference(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
+    if args.update:
+        update_readme(args.update)
+        print(f"Updated the content reference in {args.update}", file=stdout)
+    else:
+        stdout.write(content_reference())
+    return 0

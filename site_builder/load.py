@@ -1,0 +1,126 @@
+"""Stage 1, load: read every content file into plain data with positions.
+
+Nothing here judges the content; it only reads it. Unreadable files become problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from site_builder.problems import BuildFailed, Problem, display_path
+from site_builder.yaml_source import YamlDocument, YamlProblem, normalise_text, read_yaml
+
+SITE_FILE = "site.yaml"
+MODELS_DIR = "models"
+POSTS_DIR = "posts"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A content file: its id (file name without extension), its path as shown in messages."""
+
+    id: str
+    path: str
+
+
+@dataclass(frozen=True)
+class LoadedYaml:
+    file: SourceFile
+    document: YamlDocument
+
+
+@dataclass(frozen=True)
+class LoadedPost:
+    file: SourceFile
+    front_matter: YamlDocument
+    body: str
+    body_first_line: int
+    """Line of the file on which the Markdown body starts (1-based)."""
+
+
+@dataclass(frozen=True)
+class LoadedContent:
+    site: LoadedYaml
+    models: list[LoadedYaml]
+    posts: list[LoadedPost]
+
+
+def load_content(content_dir: Path, root: Path) -> LoadedContent:
+    """Read `site.yaml`, `models/*.yaml` and `posts/*.md`; raise BuildFailed listing every problem."""
+    problems: list[Problem] = []
+    if not content_dir.is_dir():
+        raise BuildFailed([Problem(display_path(content_dir, root), 1, 1, "content folder not found")])
+    site = _load_yaml(content_dir / SITE_FILE, root, problems)
+    models = [_load_yaml(path, root, problems) for path in _files(content_dir / MODELS_DIR, ".yaml", root, problems)]
+    posts = [_load_post(path, root, problems) for path in _files(content_dir / POSTS_DIR, ".md", root, problems)]
+    if problems or site is None:
+        raise BuildFailed(problems)
+    return LoadedContent(
+        site=site,
+        models=[model for model in models if model is not None],
+        posts=[post for post in posts if post is not None],
+    )
+
+
+def _files(folder: Path, suffix: str, root: Path, problems: list[Problem]) -> list[Path]:
+    """Content files of one kind, in a stable order; stray files are reported, not ignored."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.suffix == suffix and path.is_file():
+            found.append(path)
+        else:
+            shown = display_path(path, root)
+            problems.append(Problem(shown, 1, 1, f"unexpected file; this folder holds only *{suffix} files"))
+    return found
+
+
+def _read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
+    shown = display_path(path, root)
+    try:
+        return normalise_text(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        problems.append(Problem(shown, 1, 1, "file not found"))
+    except UnicodeDecodeError as error:
+        problems.append(Problem(shown, 1, 1, f"not UTF-8 text (byte {error.start})"))
+    except OSError as error:
+        problems.append(Problem(shown, 1, 1, f"cannot read: {error.strerror}"))
+    return None
+
+
+def _load_yaml(path: Path, root: Path, problems: list[Problem]) -> LoadedYaml | None:
+    text = _read_text(path, root, problems)
+    if text is None:
+        return None
+    file = SourceFile(path.stem, display_path(path, root))
+    try:
+        return LoadedYaml(file, read_yaml(text))
+    except YamlProblem as error:
+        problems.append(Problem(file.path, error.position.line, error.position.column, error.message))
+        return None
+
+
+def _load_post(path: Path, root: Path, problems: list[Problem]) -> LoadedPost | None:
+    text = _read_text(path, root, problems)
+    if text is None:
+        return None
+    file = SourceFile(path.stem, display_path(path, root))
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        problems.append(Problem(file.path, 1, 1, "a post must start with '---' and its front matter"))
+        return None
+    closing = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "...")), None)
+    if closing is None:
+        problems.append(Problem(file.path, 1, 1, "front matter is not closed by a '---' line"))
+        return None
+    try:
+        front_matter = read_yaml("\n".join(lines[1:closing]), line_offset=1)
+    except YamlProblem as error:
+        problems.append(Problem(file.path, error.position.line, error.position.column, error.message))
+        return None
+    body = "\n".join(lines[closing + 1 :])
+    return LoadedPost(file, front_matter, body, body_first_line=closing + 2)

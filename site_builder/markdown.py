@@ -1,0 +1,112 @@
+"""Markdown for post bodies: CommonMark plus tables, with raw HTML off and only safe links.
+
+Links may point at a model's page as `[GLM-5](model:glm-5)`; the id is checked
+at validation and turned into the page's URL when rendering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+
+from site_builder.problems import Position
+
+MODEL_SCHEME = "model:"
+_WEB_SCHEMES = ("http://", "https://", "mailto:")
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    position: Position
+    """Line and column within the body (1-based)."""
+    message: str
+
+
+def is_safe_target(url: str, *, image: bool = False) -> bool:
+    """Relative links, #anchors, model: links and web links; images only from this site."""
+    lowered = url.strip().lower()
+    if lowered.startswith(MODEL_SCHEME):
+        return not image
+    if lowered.startswith(_WEB_SCHEMES) or lowered.startswith("//"):
+        return not image
+    return ":" not in lowered.split("/", 1)[0]
+
+
+def make_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = lambda url: is_safe_target(url)  # type: ignore[method-assign]
+    md.use(anchors_plugin, min_level=2, max_level=4)
+    md.core.ruler.push("demote_h1", _demote_h1)
+    md.core.ruler.push("model_links", _resolve_model_links)
+    return md
+
+
+def render_markdown(md: MarkdownIt, body: str, model_url: Callable[[str], str]) -> str:
+    """HTML for a post body; `model_url` turns a model id into its page's URL."""
+    html: str = md.render(body, {"model_url": model_url})
+    return html
+
+
+def _demote_h1(state: StateCore) -> None:
+    """The page title is the only <h1>, so a body's `# Heading` becomes <h2>."""
+    for token in state.tokens:
+        if token.tag == "h1":
+            token.tag = "h2"
+
+
+def _resolve_model_links(state: StateCore) -> None:
+    model_url: Callable[[str], str] | None = state.env.get("model_url")
+    for link in _links(state.tokens):
+        href = str(link.attrGet("href") or "")
+        if href.startswith(MODEL_SCHEME) and model_url is not None:
+            link.attrSet("href", model_url(href.removeprefix(MODEL_SCHEME)))
+
+
+def _links(tokens: list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        if token.type in ("link_open", "image"):
+            yield token
+        if token.children:
+            yield from _links(token.children)
+
+
+def link_problems(body: str, model_ids: set[str]) -> list[LinkProblem]:
+    """Links that would break or be dropped: unknown models, unsafe schemes, remote images."""
+    md = make_markdown()
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    lines = body.split("\n")
+    problems = []
+    for block in md.parse(body):
+        for token in _links(block.children or []):
+            url = str(token.attrGet("href") or token.attrGet("src") or "")
+            message = _link_message(url, token.type == "image", model_ids)
+            if message:
+                problems.append(LinkProblem(_locate(url, lines, block.map), message))
+    return problems
+
+
+def _link_message(url: str, image: bool, model_ids: set[str]) -> str | None:
+    if not is_safe_target(url, image=image):
+        if image:
+            return f"image '{url}' must be a file on this site (no other servers, no data: URLs)"
+        return f"link '{url}' is not allowed; use http(s)://, mailto:, model:<id> or a relative link"
+    model_id = url.removeprefix(MODEL_SCHEME)
+    if url.startswith(MODEL_SCHEME) and model_id not in model_ids:
+        return f"link 'model:{model_id}' names no model in content/models/"
+    return None
+
+
+def _locate(url: str, lines: list[str], block_map: Any) -> Position:
+    start, end = block_map if block_map else (0, len(lines))
+    for number in range(start, end):
+        column = lines[number].find(url)
+        if column >= 0:
+            return Position(number + 1, column + 1)
+    return Position(start + 1, 1)

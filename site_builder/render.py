@@ -1,0 +1,136 @@
+"""Stage 4, render: plan every page, then turn each into bytes with Jinja.
+
+Pages are planned as plain data (URL, template, context), so rendering one page
+depends on nothing but its plan: it can later run in parallel or be cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from site_builder.markdown import make_markdown, render_markdown
+from site_builder.merge import SiteData
+from site_builder.problems import BuildFailed, Problem, display_path
+from site_builder.urls import Urls, output_file
+
+
+@dataclass(frozen=True)
+class Page:
+    kind: str
+    """What sort of page it is, for the build summary: home, tier, model, post..."""
+    url: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    files: dict[str, bytes]
+    """Output path (relative, '/'-separated) to content."""
+    page_counts: dict[str, int]
+
+
+def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
+    content = data.content
+    current = data.current
+    pages = [
+        Page("home", urls.home(), "home.html", {"leaderboard": current}),
+        Page("wait list", urls.wait_list(), "wait_list.html", {"leaderboard": current}),
+        Page("models index", urls.models(), "models.html", {"models": list(content.models.values())}),
+        Page("archive", urls.posts(), "archive.html", {"weeks": list(reversed(data.weeks))}),
+        Page("not found", urls.path("404.html"), "404.html"),
+    ]
+    for table in current.tiers if current else []:
+        pages.append(Page("tier", urls.tier(table.tier.id), "tier.html", {"leaderboard": current, "table": table}))
+    for model in content.models.values():
+        context = {"model": model, "appearances": data.appearances[model.id]}
+        pages.append(Page("model", urls.model(model.id), "model.html", context))
+    for week in data.weeks:
+        pages.append(Page("post", urls.post(week.post.id), "post.html", {"post": week.post, "leaderboard": week}))
+    return pages
+
+
+def render_site(data: SiteData, templates_dir: Path, static_dir: Path, urls: Urls, root: Path) -> RenderedSite:
+    """Render every page and gather static files; raise BuildFailed with every template problem."""
+    static_files = _static_files(static_dir)
+    env = make_environment(templates_dir, urls, data, static_files)
+    problems: list[Problem] = []
+    files: dict[str, bytes] = {f"static/{name}": body for name, body in static_files.items()}
+    pages = plan_pages(data, urls)
+    for page in pages:
+        html = _render_page(env, page, templates_dir, root, problems)
+        if html is not None:
+            files[output_file(page.url, urls.prefix)] = html.encode("utf-8")
+    if problems:
+        raise BuildFailed(problems)
+    counts = Counter(page.kind for page in pages)
+    counts["static file"] = len(static_files)
+    return RenderedSite(dict(sorted(files.items())), dict(counts))
+
+
+def make_environment(
+    templates_dir: Path, urls: Urls, data: SiteData, static_files: Mapping[str, bytes]
+) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    versions = {name: hashlib.sha256(body).hexdigest()[:10] for name, body in static_files.items()}
+    md = make_markdown()
+    env.globals.update(
+        site=data.content.site,
+        urls=urls,
+        current=data.current,
+        tiers=sorted(data.content.site.tiers, key=lambda tier: (tier.order, tier.id)),
+        sources={source.id: source for source in data.content.site.sources},
+        asset=lambda name: f"{urls.static(name)}?v={versions[name]}",
+    )
+    env.filters["markdown"] = lambda body: Markup(render_markdown(md, body, urls.model))
+    env.filters["number"] = lambda value: f"{value:g}"
+    return env
+
+
+def _static_files(static_dir: Path) -> dict[str, bytes]:
+    if not static_dir.is_dir():
+        return {}
+    files = (path for path in static_dir.rglob("*") if path.is_file() and not path.name.startswith("."))
+    return {path.relative_to(static_dir).as_posix(): path.read_bytes() for path in sorted(files)}
+
+
+def _render_page(
+    env: jinja2.Environment, page: Page, templates_dir: Path, root: Path, problems: list[Problem]
+) -> str | None:
+    try:
+        return env.get_template(page.template).render(page=page, **page.context)
+    except jinja2.TemplateSyntaxError as error:
+        path = display_path(templates_dir / (error.name or page.template), root)
+        problems.append(Problem(path, error.lineno, 1, f"template syntax error: {error.message}"))
+    except jinja2.TemplateNotFound as error:
+        missing = display_path(templates_dir / str(error.name), root)
+        problems.append(Problem(missing, 1, 1, "template not found"))
+    except Exception as error:  # noqa: BLE001 - any template failure becomes a located problem
+        where, line = _template_frame(error, templates_dir, page.template)
+        problems.append(Problem(display_path(where, root), line, 1, f"template error: {error}"))
+    return None
+
+
+def _template_frame(error: Exception, templates_dir: Path, fallback: str) -> tuple[Path, int]:
+    """The innermost template line in the traceback (Jinja maps frames to template lines)."""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        path = Path(frame.filename)
+        if path.suffix == ".html" and frame.lineno is not None:
+            return path, frame.lineno
+    return templates_dir / fallback, 1

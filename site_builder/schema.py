@@ -1,0 +1,263 @@
+"""The content schema: what editors may write in `content/`, one docstring per field.
+
+Every model is strict (no "yes" becoming True, no "22" becoming 22) and rejects
+unknown keys, so a misspelt key is an error instead of a silently missing figure.
+The README's content reference is generated from these classes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from site_builder.figures import CountField, SizeField, SpeedField
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9.-]*$"
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
+Text = Annotated[str, Field(min_length=1)]
+Origin = Literal["vendor-reported", "community-tested", "measured"]
+
+
+def _safe_url(url: str) -> str:
+    if not url.startswith(("https://", "http://")):
+        raise ValueError(f"'{url}' must start with https:// or http://")
+    return url
+
+
+WebUrl = Annotated[str, AfterValidator(_safe_url)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+# --- content/site.yaml -------------------------------------------------------
+
+
+class Tier(Strict):
+    """A leaderboard tier: the GPUs that share an amount of VRAM."""
+
+    id: Slug
+    """Short name used in URLs and in a post's `picks`, e.g. `24gb`."""
+    label: Text
+    """Heading readers see, e.g. `24GB VRAM`."""
+    min_vram_gb: Annotated[float, Field(gt=0)]
+    """Least VRAM (GB) a GPU in this tier has."""
+    max_vram_gb: Annotated[float, Field(gt=0)]
+    """Most VRAM (GB) a GPU in this tier has."""
+    example_gpus: list[Text] = []
+    """GPUs readers recognise, e.g. `RTX 3090/4090`."""
+    order: int
+    """Position on the home page; lower comes first."""
+    description: str = ""
+    """One or two sentences shown on the tier's page."""
+
+
+class WaitList(Strict):
+    """The list of models too large for consumer GPUs."""
+
+    label: Text
+    """Heading readers see, e.g. `The wait list`."""
+    description: str = ""
+    """What the list means, shown above its table."""
+
+
+class Source(Strict):
+    """A publication that figures come from; records cite it by `id`."""
+
+    id: Slug
+    """Short name that records use in `source:`."""
+    title: Text
+    """Title of the publication."""
+    publisher: str = ""
+    """Who published it."""
+    url: WebUrl | None = None
+    """Where to read it, if it is online."""
+    published: dt.date | None = None
+    """Publication date (YYYY-MM-DD), if known."""
+
+
+class SiteConfig(Strict):
+    """`content/site.yaml`: settings for the whole site."""
+
+    title: Text
+    """Site name, shown in every page header."""
+    description: Text
+    """One sentence about the site, for the home page and search engines."""
+    base_url: WebUrl
+    """Where the site is published, e.g. `https://user.github.io/repo/`; every link starts here."""
+    language: Text = "en"
+    """Language of the content (HTML `lang`)."""
+    tiers: Annotated[list[Tier], Field(min_length=1)]
+    """The consumer-GPU tiers, each with its own leaderboard table."""
+    wait_list: WaitList
+    """How the wait list is titled and explained."""
+    sources: list[Source] = []
+    """Publications that records cite."""
+
+
+# --- content/models/<id>.yaml ------------------------------------------------
+
+
+class Link(Strict):
+    """A link about the model (weights, paper, announcement)."""
+
+    title: Text
+    """Link text."""
+    url: WebUrl
+    """Address (https:// or http://)."""
+
+
+class Benchmark(Strict):
+    """One benchmark score, with where it comes from."""
+
+    name: Text
+    """Benchmark name, e.g. `AIME 2025`."""
+    score: float
+    """The score as a number, e.g. `94.1`."""
+    unit: str = "%"
+    """Unit shown after the score, e.g. `%` or `t/s`."""
+    approximate: bool = False
+    """True when the score is an estimate."""
+    origin: Origin
+    """Who produced it: `vendor-reported`, `community-tested` or `measured`."""
+    source: Slug
+    """The `id` of the source (in `site.yaml`) that reports it."""
+    as_of: dt.date | None = None
+    """When the score was reported (YYYY-MM-DD), if known."""
+    note: str = ""
+    """What the score means or how it compares."""
+
+
+class Quantization(Strict):
+    """A quantization tried on named hardware."""
+
+    format: Text
+    """Quantization format, e.g. `Q3_K_S`, `INT8`, `4-bit`."""
+    hardware: Text
+    """The hardware it ran on, e.g. `RTX 4090 (24GB)`."""
+    tier: Slug | None = None
+    """The tier this result stands for, when the model has several rows of one format."""
+    vram: SizeField | None = None
+    """VRAM used, e.g. `~22 GB`."""
+    speed: SpeedField | None = None
+    """Tokens per second, e.g. `20-25 t/s`."""
+    quality: str = ""
+    """What the quantization costs or keeps, in a few words."""
+    origin: Origin
+    """Who produced the figures: `vendor-reported`, `community-tested` or `measured`."""
+    source: Slug
+    """The `id` of the source (in `site.yaml`) that reports it."""
+
+
+class MemoryNeed(Strict):
+    """Memory needed to run the model in one format."""
+
+    format: str = ""
+    """Weight format, e.g. `FP16/BF16`, `2-bit GGUF`; empty when the source gives none."""
+    memory: SizeField
+    """Memory required, e.g. `~300 GB` or `200 GB+`."""
+    hardware: str = ""
+    """Hardware needed to provide it."""
+    usable: bool = True
+    """False when it runs but too slowly or badly to use; the wait list skips such rows."""
+    note: str = ""
+    """Anything a reader should know."""
+    source: Slug
+    """The `id` of the source (in `site.yaml`) that reports it."""
+
+
+class HardwareStatus(Strict):
+    """How the model fares on one kind of hardware."""
+
+    hardware: Text
+    """The hardware, e.g. `Mac Studio 128GB`."""
+    status: Text
+    """What happens there, in a few words."""
+    source: Slug
+    """The `id` of the source (in `site.yaml`) that reports it."""
+
+
+class ModelRecord(Strict):
+    """`content/models/<id>.yaml`: the facts about one model. The file name is its id."""
+
+    name: Text
+    """Model name as its vendor writes it."""
+    vendor: Text
+    """Who released it."""
+    license: str = ""
+    """Licence of the weights, if known."""
+    architecture: Literal["dense", "moe"] | None = None
+    """`dense` or `moe` (mixture of experts), if known."""
+    total_params: CountField | None = None
+    """Total parameters, e.g. `309B`."""
+    active_params: CountField | None = None
+    """Parameters active per token (MoE), e.g. `15B`."""
+    context_window: CountField | None = None
+    """Longest context in tokens, e.g. `10M`."""
+    summary: str = ""
+    """One sentence for readers, in our own words."""
+    headline_benchmark: str | None = None
+    """Name of the benchmark that the leaderboard shows for this model."""
+    links: list[Link] = []
+    """Where to get or read about the model."""
+    notes: list[Text] = []
+    """Architecture and practical notes, one sentence each."""
+    benchmarks: list[Benchmark] = []
+    """Benchmark scores."""
+    quantizations: list[Quantization] = []
+    """Quantizations tried on named hardware."""
+    memory: list[MemoryNeed] = []
+    """Memory needed per format."""
+    hardware_status: list[HardwareStatus] = []
+    """How it fares on particular hardware."""
+
+
+# --- content/posts/<name>.md front matter -----------------------------------
+
+
+class TierPick(Strict):
+    """One row of a tier's leaderboard: the best model for a purpose."""
+
+    category: Text
+    """What it is best for, e.g. `Reasoning`."""
+    model: Slug
+    """The model's id (its file name in `content/models/`)."""
+    quant: str | None = None
+    """Quantization format; must be one the model's record lists."""
+    speed: SpeedField | None = None
+    """Speed in this tier; the record's figure is used when left out."""
+    benchmark: str | None = None
+    """Benchmark to show instead of the record's `headline_benchmark`."""
+    why: Text
+    """Why it is the pick, in a few words."""
+
+
+class WaitListPick(Strict):
+    """One row of the wait list."""
+
+    model: Slug
+    """The model's id (its file name in `content/models/`)."""
+    why: Text
+    """Why to wait, or what it would take to run it."""
+
+
+class PostFrontMatter(Strict):
+    """The YAML between the `---` lines at the top of `content/posts/<name>.md`."""
+
+    title: Text
+    """Post title."""
+    week: Annotated[int, Field(ge=1)]
+    """Week number; one post per week."""
+    date: dt.date
+    """Publication date (YYYY-MM-DD)."""
+    summary: Text
+    """One or two sentences for the home page and the archive."""
+    tags: list[Slug] = []
+    """Topics, lower-case, e.g. `moe`."""
+    picks: dict[Slug, list[TierPick]] = {}
+    """The week's leaderboard: for each tier id, its rows in order."""
+    wait_list: list[WaitListPick] = []
+    """The week's wait list, in order."""

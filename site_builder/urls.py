@@ -1,0 +1,61 @@
+"""Every internal URL comes from the base URL, so the site works at a domain root or a sub-path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Urls:
+    base_url: str
+    """Absolute, ending in '/', e.g. `https://user.github.io/repo/`."""
+
+    @classmethod
+    def from_base(cls, base_url: str) -> Urls:
+        return cls(base_url if base_url.endswith("/") else base_url + "/")
+
+    @property
+    def prefix(self) -> str:
+        """The base URL's path, e.g. `/repo/`; links are written relative to the host."""
+        return urlsplit(self.base_url).path or "/"
+
+    def path(self, relative: str) -> str:
+        return self.prefix + relative
+
+    def absolute(self, relative: str) -> str:
+        return self.base_url + relative
+
+    def canonical(self, url_path: str) -> str:
+        """The absolute address of a page, from its URL path."""
+        return self.base_url + url_path.removeprefix(self.prefix)
+
+    def home(self) -> str:
+        return self.path("")
+
+    def tier(self, tier_id: str) -> str:
+        return self.path(f"tiers/{tier_id}/")
+
+    def wait_list(self) -> str:
+        return self.path("wait-list/")
+
+    def models(self) -> str:
+        return self.path("models/")
+
+    def model(self, model_id: str) -> str:
+        return self.path(f"models/{model_id}/")
+
+    def posts(self) -> str:
+        return self.path("posts/")
+
+    def post(self, post_id: str) -> str:
+        return self.path(f"posts/{post_id}/")
+
+    def static(self, name: str) -> str:
+        return self.path(f"static/{name}")
+
+
+def output_file(url_path: str, prefix: str) -> str:
+    """The file that serves a URL path: `/repo/models/x/` -> `models/x/index.html`."""
+    relative = url_path.removeprefix(prefix)
+    return relative + "index.html" if relative == "" or relative.endswith("/") else relative

@@ -1,0 +1,292 @@
+"""Stage 2, validate: check loaded data against the schema and across files.
+
+Every problem is collected with its file, line and column; the stage raises once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import types
+import typing
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from site_builder.content import Content, Model, Post
+from site_builder.load import LoadedContent, LoadedPost, LoadedYaml
+from site_builder.markdown import link_problems
+from site_builder.merge import find_quantization
+from site_builder.problems import BuildFailed, Problem
+from site_builder.schema import (
+    SLUG_PATTERN,
+    Benchmark,
+    HardwareStatus,
+    MemoryNeed,
+    ModelRecord,
+    PostFrontMatter,
+    Quantization,
+    SiteConfig,
+)
+from site_builder.yaml_source import Loc, YamlDocument
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+class Reporter:
+    """Collects problems for one file, turning data locations into line and column."""
+
+    def __init__(self, path: str, document: YamlDocument, problems: list[Problem]) -> None:
+        self.path = path
+        self.document = document
+        self.problems = problems
+
+    def at(self, loc: Loc, message: str) -> None:
+        position = self.document.position(loc)
+        self.problems.append(Problem(self.path, position.line, position.column, message))
+
+
+def validate_content(loaded: LoadedContent) -> Content:
+    """Check everything; raise BuildFailed with every problem, or return typed content."""
+    problems: list[Problem] = []
+    site = _parse(SiteConfig, loaded.site, problems)
+    models = {m.file.id: m for m in (_model(item, problems) for item in loaded.models) if m}
+    posts = [p for p in (_post(item, problems) for item in loaded.posts) if p]
+    if site is not None:
+        _check_site(site, _reporter(loaded.site, problems))
+        _check_models(site, loaded.models, models, problems)
+        _check_posts(site, loaded.posts, models, problems)
+    if problems or site is None:
+        raise BuildFailed(problems)
+    posts.sort(key=lambda post: post.meta.week)
+    return Content(site=site, models=dict(sorted(models.items())), posts=posts)
+
+
+def _reporter(item: LoadedYaml, problems: list[Problem]) -> Reporter:
+    return Reporter(item.file.path, item.document, problems)
+
+
+def _parse(schema: type[ModelT], item: LoadedYaml, problems: list[Problem]) -> ModelT | None:
+    return parse_document(schema, item.file.path, item.document, problems)
+
+
+def parse_document(schema: type[ModelT], path: str, document: YamlDocument, problems: list[Problem]) -> ModelT | None:
+    """Validate one document against `schema`, reporting each error where it stands."""
+    reporter = Reporter(path, document, problems)
+    if not isinstance(document.data, dict):
+        reporter.at((), "expected a mapping of keys to values at the top of the file")
+        return None
+    try:
+        return schema.model_validate(document.data)
+    except ValidationError as error:
+        for detail in error.errors():
+            reporter.at(detail["loc"], describe_error(schema, detail))
+        return None
+
+
+def describe_error(schema: type[BaseModel], detail: ErrorDetails) -> str:
+    """A message an editor can act on, naming the key and what was expected."""
+    loc = detail["loc"]
+    key = next((str(part) for part in reversed(loc) if isinstance(part, str) and not part.startswith("[")), "")
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(schema, loc[:-1])
+        hint = difflib.get_close_matches(key, allowed, n=1)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; allowed keys: {', '.join(allowed)}"
+        return f"unknown key '{key}'{suggestion}"
+    if kind == "missing":
+        return f"missing required key '{key}'"
+    message = detail["msg"].removeprefix("Value error, ")
+    shown = detail.get("input")
+    if kind.endswith("_type") or kind in ("literal_error", "string_pattern_mismatch"):
+        message = f"{message} (got {_show(shown)})"
+    return f"'{key}': {message}" if key else message
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, dict | list):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return repr(value)
+
+
+def _allowed_keys(schema: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
+    current: Any = schema
+    for part in loc:
+        if isinstance(part, str) and isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part)
+            current = _inner_model(field.annotation) if field else None
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The BaseModel inside Optional[...], list[...] or dict[..., ...], if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, dict, typing.Union, types.UnionType, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            found = _inner_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _check_file_id(file_id: str, path: str, problems: list[Problem]) -> bool:
+    if _SLUG.match(file_id):
+        return True
+    problems.append(Problem(path, 1, 1, f"file name '{file_id}' must use only a-z, 0-9, '-' and '.'"))
+    return False
+
+
+def _model(item: LoadedYaml, problems: list[Problem]) -> Model | None:
+    record = _parse(ModelRecord, item, problems)
+    if record is None or not _check_file_id(item.file.id, item.file.path, problems):
+        return None
+    return Model(item.file.id, item.file, record)
+
+
+def _post(item: LoadedPost, problems: list[Problem]) -> Post | None:
+    meta = parse_document(PostFrontMatter, item.file.path, item.front_matter, problems)
+    if meta is None or not _check_file_id(item.file.id, item.file.path, problems):
+        return None
+    return Post(item.file.id, item.file, meta, item.body, item.body_first_line)
+
+
+def _duplicates(values: list[str]) -> dict[int, str]:
+    """Indexes of values seen before (ignoring case), with the value."""
+    seen: set[str] = set()
+    repeated = {}
+    for index, value in enumerate(values):
+        if value.lower() in seen:
+            repeated[index] = value
+        seen.add(value.lower())
+    return repeated
+
+
+def _check_site(site: SiteConfig, report: Reporter) -> None:
+    for index, tier_id in _duplicates([tier.id for tier in site.tiers]).items():
+        report.at(("tiers", index, "id"), f"tier id '{tier_id}' is used twice")
+    for index, source_id in _duplicates([source.id for source in site.sources]).items():
+        report.at(("sources", index, "id"), f"source id '{source_id}' is used twice")
+    for index, tier in enumerate(site.tiers):
+        if tier.min_vram_gb > tier.max_vram_gb:
+            report.at(("tiers", index, "min_vram_gb"), "'min_vram_gb' is above 'max_vram_gb'")
+
+
+def _check_models(
+    site: SiteConfig, loaded: list[LoadedYaml], models: dict[str, Model], problems: list[Problem]
+) -> None:
+    first_path: dict[str, str] = {}
+    source_ids = {source.id for source in site.sources}
+    tier_ids = {tier.id for tier in site.tiers}
+    for item in loaded:
+        report = _reporter(item, problems)
+        folded = item.file.id.lower()
+        if folded in first_path:
+            report.at((), f"model id '{item.file.id}' is already used by {first_path[folded]} (ids ignore case)")
+        first_path.setdefault(folded, item.file.path)
+        if item.file.id in models:
+            _check_record(models[item.file.id].record, source_ids, tier_ids, report)
+
+
+def _check_record(record: ModelRecord, source_ids: set[str], tier_ids: set[str], report: Reporter) -> None:
+    cited: tuple[tuple[str, Sequence[Benchmark | Quantization | MemoryNeed | HardwareStatus]], ...] = (
+        ("benchmarks", record.benchmarks),
+        ("quantizations", record.quantizations),
+        ("memory", record.memory),
+        ("hardware_status", record.hardware_status),
+    )
+    for key, rows in cited:
+        for index, row in enumerate(rows):
+            if row.source not in source_ids:
+                report.at(
+                    (key, index, "source"), _unknown("source", row.source, source_ids, "sources in content/site.yaml")
+                )
+    for index, quant in enumerate(record.quantizations):
+        if quant.tier is not None and quant.tier not in tier_ids:
+            report.at(
+                ("quantizations", index, "tier"), _unknown("tier", quant.tier, tier_ids, "tiers in content/site.yaml")
+            )
+    names = {benchmark.name for benchmark in record.benchmarks}
+    if record.headline_benchmark is not None and record.headline_benchmark not in names:
+        report.at(
+            ("headline_benchmark",), _unknown("benchmark", record.headline_benchmark, names, "this model's benchmarks")
+        )
+
+
+def _unknown(kind: str, value: str, known: set[str], where: str) -> str:
+    hint = difflib.get_close_matches(value, sorted(known), n=1)
+    suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+    return f"unknown {kind} '{value}': not among the {where}{suggestion}"
+
+
+def _check_posts(site: SiteConfig, loaded: list[LoadedPost], models: dict[str, Model], problems: list[Problem]) -> None:
+    weeks: dict[int, str] = {}
+    tier_ids = {tier.id for tier in site.tiers}
+    for item in loaded:
+        report = Reporter(item.file.path, item.front_matter, problems)
+        meta = item.front_matter.data
+        if not isinstance(meta, dict):
+            continue
+        week = meta.get("week")
+        if isinstance(week, int) and not isinstance(week, bool):
+            if week in weeks:
+                report.at(("week",), f"week {week} already has a post: {weeks[week]}")
+            weeks.setdefault(week, item.file.path)
+        _check_picks(meta, tier_ids, models, report)
+        _check_body_links(item, models, problems)
+
+
+def _check_picks(meta: dict[str, Any], tier_ids: set[str], models: dict[str, Model], report: Reporter) -> None:
+    picks = meta.get("picks")
+    for tier_id, rows in picks.items() if isinstance(picks, dict) else []:
+        if tier_id not in tier_ids:
+            report.at(("picks", tier_id), _unknown("tier", tier_id, tier_ids, "tiers in content/site.yaml"))
+        for index, row in enumerate(rows if isinstance(rows, list) else []):
+            _check_pick_row(row, tier_id, ("picks", tier_id, index), models, report)
+    wait_list = meta.get("wait_list")
+    for index, row in enumerate(wait_list if isinstance(wait_list, list) else []):
+        if isinstance(row, dict) and isinstance(row.get("model"), str):
+            _check_model_ref(row["model"], ("wait_list", index, "model"), models, report)
+
+
+def _check_model_ref(model_id: str, loc: Loc, models: dict[str, Model], report: Reporter) -> Model | None:
+    model = models.get(model_id)
+    if model is None:
+        report.at(loc, _unknown("model", model_id, set(models), "records in content/models/"))
+    return model
+
+
+def _check_pick_row(row: Any, tier_id: str, loc: Loc, models: dict[str, Model], report: Reporter) -> None:
+    if not isinstance(row, dict) or not isinstance(row.get("model"), str):
+        return
+    model = _check_model_ref(row["model"], (*loc, "model"), models, report)
+    if model is None:
+        return
+    quant = row.get("quant")
+    if isinstance(quant, str):
+        formats = {q.format for q in model.record.quantizations}
+        if quant not in formats:
+            report.at((*loc, "quant"), _unknown("quantization", quant, formats, f"quantizations of {model.id}"))
+        elif not find_quantization(model, quant, tier_id):
+            report.at(
+                (*loc, "quant"),
+                f"'{quant}' has several rows in {model.id}; give each a 'tier' so one matches '{tier_id}'",
+            )
+    benchmark = row.get("benchmark")
+    names = {b.name for b in model.record.benchmarks}
+    if isinstance(benchmark, str) and benchmark not in names:
+        report.at((*loc, "benchmark"), _unknown("benchmark", benchmark, names, f"benchmarks of {model.id}"))
+
+
+def _check_body_links(item: LoadedPost, models: dict[str, Model], problems: list[Problem]) -> None:
+    for found in link_problems(item.body, set(models)):
+        line = item.body_first_line + found.position.line - 1
+        problems.append(Problem(item.file.path, line, found.position.column, found.message))

@@ -1,0 +1,58 @@
+"""Stage 5, write: put the rendered files in place all at once.
+
+Files go into a fresh folder beside the output, which replaces the old output only
+after every file is written: a failed build leaves the previous site untouched and
+no stale file from an older build survives.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from site_builder.problems import BuildFailed, Problem
+
+MARKER = ".site-builder"
+"""Written into every output folder, so a rebuild never deletes a folder it did not make."""
+
+
+def check_output_folder(out_dir: Path, protected: list[Path]) -> None:
+    """Refuse an output folder that would swallow the sources or a folder we did not build."""
+    out = out_dir.resolve()
+    for folder in protected:
+        folder = folder.resolve()
+        if out == folder or out in folder.parents:
+            raise BuildFailed(
+                [Problem(str(out_dir), 1, 1, f"output folder would replace {folder}; choose another --out")]
+            )
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+        message = "output folder exists and was not made by site-builder; remove it or choose another --out"
+        raise BuildFailed([Problem(str(out_dir), 1, 1, message)])
+
+
+def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    try:
+        for relative, body in files.items():
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
+        (staging / MARKER).write_text("Built by site-builder; replaced whole on every build.\n")
+        staging.chmod(0o755)
+        _swap_in(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+    out_dir.rename(retired / out_dir.name)
+    staging.rename(out_dir)
+    shutil.rmtree(retired, ignore_errors=True)

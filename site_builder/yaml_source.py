@@ -1,0 +1,147 @@
+"""Read YAML safely and remember where every key and list item stands.
+
+Only plain data is accepted: mappings, lists, strings, numbers, booleans, null and
+dates. Custom tags, anchors and aliases are refused (an alias bomb of a few hundred
+bytes can expand to gigabytes when walked), and so are duplicate keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import AliasEvent, NodeEvent
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from site_builder.problems import Position
+
+Loc = tuple[str | int, ...]
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+@dataclass
+class YamlDocument:
+    """Plain data read from YAML, with the position of every key and list item."""
+
+    data: Any
+    positions: dict[Loc, Position] = field(default_factory=dict)
+
+    def position(self, loc: Loc) -> Position:
+        """Where `loc` (or its nearest enclosing key) starts; line 1 if nothing matches."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.positions:
+                return self.positions[loc[:end]]
+        return Position(1, 1)
+
+
+class YamlProblem(Exception):
+    """The YAML cannot be read as plain data."""
+
+    def __init__(self, message: str, position: Position) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+def normalise_text(text: str) -> str:
+    """Drop a byte-order mark and turn CRLF or CR line endings into LF."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
+    """Parse one YAML document of plain data; `line_offset` shifts reported lines."""
+    yaml = YAML(typ="safe")
+    try:
+        _refuse_anchors(yaml, text, line_offset)
+        node = yaml.compose(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line, mark.column) if mark else (0, 0)
+        reason = error.problem or error.context or "invalid YAML"
+        raise YamlProblem(f"invalid YAML: {reason}", Position(line + 1 + line_offset, column + 1)) from None
+    document = YamlDocument(data={})
+    if node is not None:
+        document.data = _to_plain(node, (), document.positions, line_offset)
+    return document
+
+
+def _refuse_anchors(yaml: YAML, text: str, line_offset: int) -> None:
+    for event in yaml.parse(text):
+        if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
+            mark = event.start_mark
+            raise YamlProblem(
+                "YAML anchors and aliases (&name, *name) are not allowed; write the value out",
+                Position(mark.line + 1 + line_offset, mark.column + 1),
+            )
+
+
+def _position(node: Node, line_offset: int) -> Position:
+    return Position(node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
+
+
+def _to_plain(node: Node, loc: Loc, positions: dict[Loc, Position], offset: int) -> Any:
+    if isinstance(node, MappingNode):
+        return _mapping(node, loc, positions, offset)
+    if isinstance(node, SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            positions[(*loc, index)] = _position(item, offset)
+            items.append(_to_plain(item, (*loc, index), positions, offset))
+        return items
+    return _scalar(node, offset)
+
+
+def _mapping(node: MappingNode, loc: Loc, positions: dict[Loc, Position], offset: int) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = _scalar(key_node, offset)
+        if not isinstance(key, str | int) or isinstance(key, bool):
+            raise YamlProblem("keys must be plain text", _position(key_node, offset))
+        key = str(key)
+        if key in result:
+            raise YamlProblem(f"duplicate key '{key}'", _position(key_node, offset))
+        positions[(*loc, key)] = _position(key_node, offset)
+        result[key] = _to_plain(value_node, (*loc, key), positions, offset)
+    return result
+
+
+def _scalar(node: Node, offset: int) -> Any:
+    if not isinstance(node, ScalarNode) or node.tag not in _SCALAR_TAGS:
+        what = "a list or mapping" if not isinstance(node, ScalarNode) else f"the tag '{node.tag}'"
+        raise YamlProblem(f"{what} is not allowed here", _position(node, offset))
+    value: str = node.value
+    kind = node.tag.rsplit(":", 1)[1]
+    try:
+        return _convert(kind, value)
+    except ValueError:
+        noun = {"timestamp": "a date (YYYY-MM-DD)", "float": "a finite number"}.get(kind, kind)
+        raise YamlProblem(f"cannot read '{value}' as {noun}", _position(node, offset)) from None
+
+
+def _convert(kind: str, value: str) -> Any:
+    match kind:
+        case "int":
+            return int(value.replace("_", ""), 0)
+        case "float":
+            number = float(value.replace("_", ""))
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError(value)
+            return number
+        case "bool":
+            return value.lower() == "true"
+        case "null":
+            return None
+        case "timestamp":
+            return dt.date.fromisoformat(value)
+    return value
