@@ -1,0 +1,159 @@
+"""Shared fixtures: tiny inline sites written with textwrap.dedent, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from site_builder.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+SITE_YAML = """\
+    title: Test Board
+    description: A tiny site for tests.
+    base_url: https://example.test/board/
+    tiers:
+      - id: 24gb
+        label: 24GB VRAM
+        min_vram_gb: 24
+        max_vram_gb: 24
+        example_gpus: [RTX 3090]
+        order: 1
+      - id: 12gb
+        label: 12GB VRAM
+        min_vram_gb: 12
+        max_vram_gb: 12
+        order: 2
+    wait_list:
+      label: The wait list
+      description: Too big for now.
+    sources:
+      - id: src
+        title: Test Source
+    """
+
+MODEL_YAML = """\
+    name: Alpha 7B
+    vendor: Alpha Labs
+    architecture: dense
+    total_params: 7B
+    headline_benchmark: MMLU
+    benchmarks:
+      - name: MMLU
+        score: 70.5
+        origin: vendor-reported
+        source: src
+    quantizations:
+      - format: Q4_K_M
+        hardware: RTX 3090 (24GB)
+        vram: "~5 GB"
+        speed: 80-90 t/s
+        origin: measured
+        source: src
+    memory:
+      - format: FP16
+        memory: 14 GB
+        source: src
+    """
+
+BIG_MODEL_YAML = """\
+    name: Giant 1T
+    vendor: Giant Co
+    memory:
+      - format: Q4
+        memory: "~600 GB"
+        source: src
+    """
+
+POST_MD = """\
+    ---
+    title: Week 1 in review
+    week: 1
+    date: 2026-01-05
+    summary: Alpha leads.
+    picks:
+      24gb:
+        - category: General
+          model: alpha
+          quant: Q4_K_M
+          why: Fast and small
+    wait_list:
+      - model: giant
+        why: Needs a server
+    ---
+
+    ## Story
+
+    Read about [Alpha](model:alpha).
+    """
+
+
+def default_files() -> dict[str, str]:
+    return {
+        "content/site.yaml": SITE_YAML,
+        "content/models/alpha.yaml": MODEL_YAML,
+        "content/models/giant.yaml": BIG_MODEL_YAML,
+        "content/posts/week-01.md": POST_MD,
+    }
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@dataclass
+class FixtureSite:
+    """A site root in a temporary folder, with the real templates and static files."""
+
+    root: Path
+
+    def write(self, relative: str, text: str) -> Path:
+        """Write a file; `text` is dedented, so tests can indent it inline."""
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def run(self, *args: str) -> Result:
+        """Run `site-builder ARGS` in this site's root, in-process."""
+        out, err = io.StringIO(), io.StringIO()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(self.root)
+            code = main(list(args), stdout=out, stderr=err)
+        return Result(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> Callable[..., FixtureSite]:
+    """make_site(**overrides): a valid tiny site; pass `{path: text}` to replace or add files, None to delete."""
+
+    def factory(files: dict[str, str | None] | None = None) -> FixtureSite:
+        site = FixtureSite(tmp_path / "site")
+        shutil.copytree(REPO / "templates", site.root / "templates")
+        shutil.copytree(REPO / "static", site.root / "static")
+        merged: dict[str, str | None] = {**default_files(), **(files or {})}
+        for relative, text in merged.items():
+            if text is not None:
+                site.write(relative, text)
+        return site
+
+    return factory
+
+
+@pytest.fixture
+def real_site(tmp_path: Path) -> FixtureSite:
+    """A copy of this repository's real site (content, templates, static)."""
+    site = FixtureSite(tmp_path / "real")
+    for part in ("content", "templates", "static"):
+        shutil.copytree(REPO / part, site.root / part)
+    return site

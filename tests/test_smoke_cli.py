@@ -1,0 +1,9 @@
+from conftest import FixtureSite
+
+
+def test_fixture_site_builds(make_site) -> None:  # type: ignore[no-untyped-def]
+    site: FixtureSite = make_site()
+    result = site.run("build")
+    assert result.code == 0, result.err
+    html = (site.root / "_site/index.html").read_text()
+    assert '<a href="/board/models/alpha/">Alpha 7B</a>' in html
