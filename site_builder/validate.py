@@ -10,6 +10,7 @@ import re
 import types
 import typing
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -58,7 +59,8 @@ def validate_content(loaded: LoadedContent) -> Content:
     if site is not None:
         _check_site(site, _reporter(loaded.site, problems))
         _check_models(site, loaded.models, models, problems)
-        _check_posts(site, loaded.posts, models, problems)
+        invalid = {item.file.id for item in loaded.models} - set(models)
+        _check_posts(loaded.posts, Known({tier.id for tier in site.tiers}, models, invalid), problems)
     if problems or site is None:
         raise BuildFailed(problems)
     posts.sort(key=lambda post: post.meta.week)
@@ -227,9 +229,23 @@ def _unknown(kind: str, value: str, known: set[str], where: str) -> str:
     return f"unknown {kind} '{value}': not among the {where}{suggestion}"
 
 
-def _check_posts(site: SiteConfig, loaded: list[LoadedPost], models: dict[str, Model], problems: list[Problem]) -> None:
+@dataclass(frozen=True)
+class Known:
+    """What a post may refer to."""
+
+    tier_ids: set[str]
+    models: dict[str, Model]
+    invalid_models: set[str]
+    """Records that exist but failed validation: their own errors are reported, references stay quiet."""
+
+    def model(self, model_id: str, loc: Loc, report: Reporter) -> Model | None:
+        if model_id not in self.models and model_id not in self.invalid_models:
+            report.at(loc, _unknown("model", model_id, set(self.models), "records in content/models/"))
+        return self.models.get(model_id)
+
+
+def _check_posts(loaded: list[LoadedPost], known: Known, problems: list[Problem]) -> None:
     weeks: dict[int, str] = {}
-    tier_ids = {tier.id for tier in site.tiers}
     for item in loaded:
         report = Reporter(item.file.path, item.front_matter, problems)
         meta = item.front_matter.data
@@ -240,34 +256,26 @@ def _check_posts(site: SiteConfig, loaded: list[LoadedPost], models: dict[str, M
             if week in weeks:
                 report.at(("week",), f"week {week} already has a post: {weeks[week]}")
             weeks.setdefault(week, item.file.path)
-        _check_picks(meta, tier_ids, models, report)
-        _check_body_links(item, models, problems)
+        _check_picks(meta, known, report)
+        _check_body_links(item, known, problems)
 
 
-def _check_picks(meta: dict[str, Any], tier_ids: set[str], models: dict[str, Model], report: Reporter) -> None:
+def _check_picks(meta: dict[str, Any], known: Known, report: Reporter) -> None:
     picks = meta.get("picks")
     for tier_id, rows in picks.items() if isinstance(picks, dict) else []:
-        if tier_id not in tier_ids:
-            report.at(("picks", tier_id), _unknown("tier", tier_id, tier_ids, "tiers in content/site.yaml"))
+        if tier_id not in known.tier_ids:
+            report.at(("picks", tier_id), _unknown("tier", tier_id, known.tier_ids, "tiers in content/site.yaml"))
         for index, row in enumerate(rows if isinstance(rows, list) else []):
-            _check_pick_row(row, tier_id, ("picks", tier_id, index), models, report)
+            if isinstance(row, dict) and isinstance(row.get("model"), str):
+                _check_pick_row(row, tier_id, ("picks", tier_id, index), known, report)
     wait_list = meta.get("wait_list")
     for index, row in enumerate(wait_list if isinstance(wait_list, list) else []):
         if isinstance(row, dict) and isinstance(row.get("model"), str):
-            _check_model_ref(row["model"], ("wait_list", index, "model"), models, report)
+            known.model(row["model"], ("wait_list", index, "model"), report)
 
 
-def _check_model_ref(model_id: str, loc: Loc, models: dict[str, Model], report: Reporter) -> Model | None:
-    model = models.get(model_id)
-    if model is None:
-        report.at(loc, _unknown("model", model_id, set(models), "records in content/models/"))
-    return model
-
-
-def _check_pick_row(row: Any, tier_id: str, loc: Loc, models: dict[str, Model], report: Reporter) -> None:
-    if not isinstance(row, dict) or not isinstance(row.get("model"), str):
-        return
-    model = _check_model_ref(row["model"], (*loc, "model"), models, report)
+def _check_pick_row(row: dict[str, Any], tier_id: str, loc: Loc, known: Known, report: Reporter) -> None:
+    model = known.model(row["model"], (*loc, "model"), report)
     if model is None:
         return
     quant = row.get("quant")
@@ -276,17 +284,15 @@ def _check_pick_row(row: Any, tier_id: str, loc: Loc, models: dict[str, Model], 
         if quant not in formats:
             report.at((*loc, "quant"), _unknown("quantization", quant, formats, f"quantizations of {model.id}"))
         elif not find_quantization(model, quant, tier_id):
-            report.at(
-                (*loc, "quant"),
-                f"'{quant}' has several rows in {model.id}; give each a 'tier' so one matches '{tier_id}'",
-            )
+            message = f"'{quant}' has several rows in {model.id}; give each a 'tier' so one matches '{tier_id}'"
+            report.at((*loc, "quant"), message)
     benchmark = row.get("benchmark")
     names = {b.name for b in model.record.benchmarks}
     if isinstance(benchmark, str) and benchmark not in names:
         report.at((*loc, "benchmark"), _unknown("benchmark", benchmark, names, f"benchmarks of {model.id}"))
 
 
-def _check_body_links(item: LoadedPost, models: dict[str, Model], problems: list[Problem]) -> None:
-    for found in link_problems(item.body, set(models)):
+def _check_body_links(item: LoadedPost, known: Known, problems: list[Problem]) -> None:
+    for found in link_problems(item.body, set(known.models) | known.invalid_models):
         line = item.body_first_line + found.position.line - 1
         problems.append(Problem(item.file.path, line, found.position.column, found.message))
