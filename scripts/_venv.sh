@@ -8,8 +8,11 @@ ensure_venv() {
     exit 1
   fi
   # Re-install only when pyproject.toml or the wanted extras change.
-  local stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)${extras:+-$extras}"
-  if [ ! -f "$stamp" ]; then
+  local hash stamp
+  hash=$(sha256sum pyproject.toml | cut -c1-16)
+  stamp=".venv/.installed-$hash${extras:+-$extras}"
+  # The test install includes everything the site needs.
+  if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-$hash-test" ]; then
     [ -x .venv/bin/python ] || "$python" -m venv .venv
     echo "Installing dependencies into .venv ..." >&2
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}"

@@ -1,0 +1,373 @@
+"""yaml_source: plain data only, with the 1-based position of every key and list item."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+
+import pytest
+
+from site_builder.problems import Position
+from site_builder.yaml_source import YamlProblem, normalise_text, read_yaml
+
+ANCHOR_MESSAGE = "YAML anchors and aliases (&name, *name) are not allowed; write the value out"
+
+
+def refused(text: str, line_offset: int = 0) -> YamlProblem:
+    with pytest.raises(YamlProblem) as caught:
+        read_yaml(text, line_offset=line_offset)
+    return caught.value
+
+
+# --- positions -----------------------------------------------------------------
+
+NESTED = textwrap.dedent(
+    """\
+    name: Alpha
+    tiers:
+      - id: 24gb
+        order: 1
+      - plain item
+    flow: [x, y]
+    deep:
+      inner:
+        leaf: 3
+    """
+)
+
+
+def test_positions_of_keys_are_one_based() -> None:
+    document = read_yaml(NESTED)
+    assert document.positions[("name",)] == Position(1, 1)
+    assert document.positions[("tiers",)] == Position(2, 1)
+    assert document.positions[("flow",)] == Position(6, 1)
+    assert document.positions[("deep",)] == Position(7, 1)
+    assert document.positions[("deep", "inner")] == Position(8, 3)
+    assert document.positions[("deep", "inner", "leaf")] == Position(9, 5)
+
+
+def test_positions_of_list_items_point_at_the_item_after_the_dash() -> None:
+    document = read_yaml(NESTED)
+    # "  - id: 24gb": the item (a mapping) starts at its first key, column 5.
+    assert document.positions[("tiers", 0)] == Position(3, 5)
+    assert document.positions[("tiers", 0, "id")] == Position(3, 5)
+    assert document.positions[("tiers", 0, "order")] == Position(4, 5)
+    assert document.positions[("tiers", 1)] == Position(5, 5)
+    # "flow: [x, y]": x at column 8, y at column 11.
+    assert document.positions[("flow", 0)] == Position(6, 8)
+    assert document.positions[("flow", 1)] == Position(6, 11)
+
+
+def test_data_is_plain_python() -> None:
+    document = read_yaml(NESTED)
+    assert document.data == {
+        "name": "Alpha",
+        "tiers": [{"id": "24gb", "order": 1}, "plain item"],
+        "flow": ["x", "y"],
+        "deep": {"inner": {"leaf": 3}},
+    }
+    assert type(document.data) is dict
+    assert type(document.data["tiers"]) is list
+
+
+def test_position_falls_back_to_the_nearest_enclosing_key() -> None:
+    document = read_yaml(NESTED)
+    assert document.position(("tiers", 0, "missing")) == Position(3, 5)
+    assert document.position(("tiers", 7, "id")) == Position(2, 1)
+    assert document.position(("nowhere", 1)) == Position(1, 1)
+    assert document.position(()) == Position(1, 1)
+
+
+def test_top_level_list_items_have_positions() -> None:
+    document = read_yaml("- a\n- b\n")
+    assert document.data == ["a", "b"]
+    assert document.positions == {(0,): Position(1, 3), (1,): Position(2, 3)}
+
+
+def test_empty_text_is_an_empty_mapping() -> None:
+    document = read_yaml("")
+    assert document.data == {}
+    assert document.positions == {}
+
+
+def test_numeric_keys_become_text() -> None:
+    assert read_yaml("1: one\n").data == {"1": "one"}
+
+
+def test_boolean_keys_are_refused() -> None:
+    problem = refused("a: 1\ntrue: x\n")
+    assert problem.message == "keys must be plain text"
+    assert problem.position == Position(2, 1)
+
+
+def test_collection_keys_are_refused() -> None:
+    problem = refused("? [a, b]\n: 1\n")
+    assert problem.message == "a list or mapping is not allowed here"
+    assert problem.position == Position(1, 3)
+
+
+# --- line_offset -----------------------------------------------------------------
+
+
+def test_line_offset_shifts_lines_but_not_columns() -> None:
+    document = read_yaml("a: 1\nb:\n  - x\n", line_offset=3)
+    assert document.positions[("a",)] == Position(4, 1)
+    assert document.positions[("b",)] == Position(5, 1)
+    assert document.positions[("b", 0)] == Position(6, 5)
+
+
+def test_line_offset_shifts_problems() -> None:
+    assert refused("a: 1\na: 2\n", line_offset=10).position == Position(12, 1)
+    assert refused("a: &x 1\n", line_offset=10).position == Position(11, 4)
+    assert refused("a: 1\nb: [x\n", line_offset=3).position == Position(6, 1)
+    assert refused("a: !foo x\n", line_offset=2).position == Position(3, 4)
+
+
+# --- BOM and line endings ------------------------------------------------------------
+
+BOM_CRLF = "\ufeffname: Alpha\r\nlist:\r\n  - one\r\n  - two\r\nlast: 2026-01-05\r\n"
+
+
+def test_normalise_text_drops_bom_and_crlf_and_cr() -> None:
+    assert normalise_text(BOM_CRLF) == "name: Alpha\nlist:\n  - one\n  - two\nlast: 2026-01-05\n"
+    assert normalise_text("a: 1\rb: 2\r") == "a: 1\nb: 2\n"
+    assert normalise_text("a\r\n\r\nb") == "a\n\nb"
+
+
+@pytest.mark.parametrize("text", [BOM_CRLF, normalise_text(BOM_CRLF)], ids=["raw", "normalised"])
+def test_bom_and_crlf_are_accepted_with_right_positions(text: str) -> None:
+    document = read_yaml(text)
+    assert document.data == {"name": "Alpha", "list": ["one", "two"], "last": dt.date(2026, 1, 5)}
+    assert document.positions[("name",)] == Position(1, 1)
+    assert document.positions[("list",)] == Position(2, 1)
+    assert document.positions[("list", 0)] == Position(3, 5)
+    assert document.positions[("list", 1)] == Position(4, 5)
+    assert document.positions[("last",)] == Position(5, 1)
+
+
+def test_problem_after_bom_and_crlf_is_located() -> None:
+    problem = refused(normalise_text("\ufeffa: 1\r\nb: 2\r\na: 3\r\n"))
+    assert problem.message == "duplicate key 'a'"
+    assert problem.position == Position(3, 1)
+
+
+# --- anchors, aliases, alias bombs -----------------------------------------------------
+
+
+def test_anchor_is_refused_at_its_position() -> None:
+    problem = refused("name: Alpha\nvendor: &v Alpha Labs\n")
+    assert problem.message == ANCHOR_MESSAGE
+    assert problem.position == Position(2, 9)
+
+
+def test_alias_is_refused_at_its_position() -> None:
+    # An alias to an anchor that was never defined is still an alias: refused, not a syntax error.
+    problem = refused("name: Alpha\nvendor: *v\n")
+    assert problem.message == ANCHOR_MESSAGE
+    assert problem.position == Position(2, 9)
+
+
+def test_anchor_on_a_collection_is_refused() -> None:
+    problem = refused("base: &b\n  a: 1\nother:\n  <<: *b\n")
+    assert problem.message == ANCHOR_MESSAGE
+    assert problem.position == Position(1, 7)
+
+
+def test_anchor_on_a_list_item_is_refused() -> None:
+    problem = refused("items:\n  - ok\n  - &x nope\n")
+    assert problem.message == ANCHOR_MESSAGE
+    assert problem.position == Position(3, 5)
+
+
+def billion_laughs(levels: int = 10) -> str:
+    """The classic alias bomb: each level lists the previous one nine times."""
+    lines = ["l1: &l1 [" + ", ".join(['"lol"'] * 9) + "]"]
+    for level in range(2, levels + 1):
+        lines.append(f"l{level}: &l{level} [" + ", ".join([f"*l{level - 1}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_billion_laughs_is_refused_without_expanding() -> None:
+    bomb = billion_laughs()
+    # About 550 bytes that would expand to 9**10 (3.5 billion) strings if walked.
+    assert 500 <= len(bomb.encode()) <= 600
+    assert bomb.count("*l9") == 9
+    problem = refused(bomb)
+    assert problem.message == ANCHOR_MESSAGE
+    assert problem.position == Position(1, 5)
+
+
+def test_billion_laughs_after_plain_lines_is_refused_at_its_first_anchor() -> None:
+    # The same bomb below two plain lines: refused at its first anchor, line 3.
+    bomb = "title: fine\nnote: also fine\n" + billion_laughs()
+    problem = refused(bomb)
+    assert problem.message == ANCHOR_MESSAGE
+    assert problem.position == Position(3, 5)
+
+
+# --- tags ------------------------------------------------------------------------------
+
+
+def test_custom_tag_on_a_scalar_is_refused() -> None:
+    problem = refused("name: Alpha\nvendor: !foo bar\n")
+    assert problem.message == "the tag '!foo' is not allowed here"
+    assert problem.position == Position(2, 9)
+
+
+def test_python_object_tag_is_refused() -> None:
+    problem = refused("x: !!python/object:os.system\n")
+    assert problem.message == "the tag 'tag:yaml.org,2002:python/object:os.system' is not allowed here"
+    assert problem.position == Position(1, 4)
+
+
+def test_binary_tag_is_refused() -> None:
+    problem = refused("x: !!binary aGVsbG8=\n")
+    assert problem.message == "the tag 'tag:yaml.org,2002:binary' is not allowed here"
+    assert problem.position == Position(1, 4)
+
+
+def test_explicit_str_tag_is_plain_data() -> None:
+    assert read_yaml("x: !!str 5\n").data == {"x": "5"}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: custom tags on mappings are silently accepted (_to_plain only checks tags of scalars)",
+)
+def test_custom_tag_on_a_mapping_is_refused() -> None:
+    problem = refused("x: !foo {a: 1}\n")
+    assert problem.message == "the tag '!foo' is not allowed here"
+    assert problem.position == Position(1, 4)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: !!python/object:os.system on a mapping is silently accepted as plain data",
+)
+def test_python_object_tag_on_a_mapping_is_refused() -> None:
+    problem = refused("x: !!python/object:os.system {args: [ls]}\n")
+    assert problem.message == "the tag 'tag:yaml.org,2002:python/object:os.system' is not allowed here"
+    assert problem.position == Position(1, 4)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: custom tags on sequences (!!python/object/apply, !foo [..]) are silently accepted",
+)
+def test_custom_tag_on_a_sequence_is_refused() -> None:
+    problem = refused("x: !foo [1, 2]\n")
+    assert problem.message == "the tag '!foo' is not allowed here"
+    assert problem.position == Position(1, 4)
+
+
+# --- duplicate keys ------------------------------------------------------------------------
+
+
+def test_duplicate_top_level_key_is_refused_at_the_second_key() -> None:
+    problem = refused("name: a\nvendor: b\nname: c\n")
+    assert problem.message == "duplicate key 'name'"
+    assert problem.position == Position(3, 1)
+
+
+def test_duplicate_nested_key_is_refused() -> None:
+    problem = refused("items:\n  - id: a\n    score: 1\n    id: b\n")
+    assert problem.message == "duplicate key 'id'"
+    assert problem.position == Position(4, 5)
+
+
+def test_same_key_in_different_mappings_is_fine() -> None:
+    document = read_yaml("a:\n  id: 1\nb:\n  id: 2\n")
+    assert document.data == {"a": {"id": 1}, "b": {"id": 2}}
+
+
+def test_number_and_text_keys_that_read_the_same_are_duplicates() -> None:
+    problem = refused("1: a\n'1': b\n")
+    assert problem.message == "duplicate key '1'"
+    assert problem.position == Position(2, 1)
+
+
+# --- scalar types -------------------------------------------------------------------------
+
+
+def test_dates_become_datetime_date() -> None:
+    value = read_yaml("date: 2026-01-05\n").data["date"]
+    assert value == dt.date(2026, 1, 5)
+    assert type(value) is dt.date
+
+
+def test_quoted_date_stays_text() -> None:
+    assert read_yaml("date: '2026-01-05'\n").data == {"date": "2026-01-05"}
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("2026-13-05", "2026-13-05"),
+        ("2026-02-30", "2026-02-30"),
+        ("2026-01-05T10:00:00", "2026-01-05T10:00:00"),
+    ],
+)
+def test_impossible_or_timed_dates_are_refused(text: str, shown: str) -> None:
+    problem = refused(f"name: x\ndate: {text}\n")
+    assert problem.message == f"cannot read '{shown}' as a date (YYYY-MM-DD)"
+    assert problem.position == Position(2, 7)
+
+
+@pytest.mark.parametrize("word", ["yes", "no", "on", "off", "y", "n", "Yes", "NO"])
+def test_yaml_1_1_booleans_stay_strings(word: str) -> None:
+    value = read_yaml(f"flag: {word}\n").data["flag"]
+    assert value == word
+    assert type(value) is str
+
+
+@pytest.mark.parametrize(("word", "expected"), [("true", True), ("false", False), ("True", True), ("FALSE", False)])
+def test_yaml_1_2_booleans_are_booleans(word: str, expected: bool) -> None:
+    assert read_yaml(f"flag: {word}\n").data["flag"] is expected
+
+
+def test_numbers_nulls_and_strings() -> None:
+    document = read_yaml("i: 24\nf: 70.5\nu: 1_000\nh: 0x1F\nn: null\nt: ~\ne:\ns: '24'\n")
+    assert document.data == {"i": 24, "f": 70.5, "u": 1000, "h": 31, "n": None, "t": None, "e": None, "s": "24"}
+    assert type(document.data["i"]) is int
+    assert type(document.data["f"]) is float
+    assert type(document.data["s"]) is str
+
+
+@pytest.mark.parametrize("word", [".nan", ".inf", "-.inf"])
+def test_non_finite_numbers_are_refused(word: str) -> None:
+    problem = refused(f"score: {word}\n")
+    assert problem.message == f"cannot read '{word}' as a finite number"
+    assert problem.position == Position(1, 8)
+
+
+def test_merge_key_is_refused() -> None:
+    problem = refused("a: 1\n<<: {b: 2}\n")
+    assert problem.message == "the tag 'tag:yaml.org,2002:merge' is not allowed here"
+    assert problem.position == Position(2, 1)
+
+
+# --- invalid syntax ---------------------------------------------------------------------------
+
+
+def test_unclosed_flow_list_is_located() -> None:
+    problem = refused("name: x\nlist: [1, 2\n")
+    assert problem.message == "invalid YAML: did not find expected ',' or ']'"
+    assert problem.position == Position(3, 1)
+
+
+def test_mapping_value_in_wrong_place_is_located() -> None:
+    problem = refused("name: x\nvendor: a: b\n")
+    assert problem.message == "invalid YAML: mapping values are not allowed in this context"
+    assert problem.position == Position(2, 10)
+
+
+def test_second_document_is_refused() -> None:
+    problem = refused("a: 1\n---\nb: 2\n")
+    assert problem.message == "invalid YAML: but found another document"
+    assert problem.position == Position(2, 1)
+
+
+def test_yaml_problem_is_an_exception_with_message_and_position() -> None:
+    problem = refused("a: 1\na: 2\n")
+    assert isinstance(problem, Exception)
+    assert str(problem) == "duplicate key 'a'"
