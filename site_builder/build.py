@@ -43,7 +43,7 @@ def render(project: Project, base_url: str | None = None) -> RenderedSite:
 
 
 def build(project: Project, out_dir: Path, base_url: str | None = None) -> RenderedSite:
-    check_output_folder(out_dir, [project.root, project.content_dir, project.templates_dir, project.static_dir])
+    check_output_folder(out_dir, project.root, [project.content_dir, project.templates_dir, project.static_dir])
     site = render(project, base_url)
     write_site(site.files, out_dir)
     return site

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
         for problem in failure.problems:
             print(problem, file=stderr)
         count = len(failure.problems)
-        print(f"error: {count} problem{'s' if count != 1 else ''} found; nothing was written", file=stderr)
+        print(f"error: {_plural(count, 'problem')} found; nothing was written", file=stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -75,8 +75,15 @@ def _summary(site: RenderedSite, out: Path, seconds: float) -> str:
 
 def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
     content = pipeline.check(project)
-    print(f"Content is valid: {len(content.models)} models, {len(content.posts)} posts.", file=stdout)
+    print(
+        f"Content is valid: {_plural(len(content.models), 'model')}, {_plural(len(content.posts), 'post')}.",
+        file=stdout,
+    )
     return 0
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:

@@ -13,11 +13,15 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from markupsafe import escape
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.anchors.index import slugify
 
 from site_builder.problems import Position
 
 MODEL_SCHEME = "model:"
+HEADING_ID_PREFIX = "post-"
 _WEB_SCHEMES = ("http://", "https://", "mailto:")
 
 
@@ -42,15 +46,18 @@ def make_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.validateLink = lambda url: is_safe_target(url)  # type: ignore[method-assign]
-    md.use(anchors_plugin, min_level=2, max_level=4)
     md.core.ruler.push("demote_h1", _demote_h1)
+    # Prefixed ids never collide with the page's own ids (#wait-list, #benchmarks...).
+    md.use(anchors_plugin, min_level=1, max_level=4, slug_func=lambda title: f"{HEADING_ID_PREFIX}{slugify(title)}")
     md.core.ruler.push("model_links", _resolve_model_links)
+    md.core.ruler.push("table_captions", _caption_tables)
+    md.add_render_rule("table_open", _render_table_open)
     return md
 
 
-def render_markdown(md: MarkdownIt, body: str, model_url: Callable[[str], str]) -> str:
-    """HTML for a post body; `model_url` turns a model id into its page's URL."""
-    html: str = md.render(body, {"model_url": model_url})
+def render_markdown(md: MarkdownIt, body: str, title: str, model_url: Callable[[str], str]) -> str:
+    """HTML for a post body; `model_url` turns a model id into its page's URL, `title` captions stray tables."""
+    html: str = md.render(body, {"model_url": model_url, "title": title})
     return html
 
 
@@ -59,6 +66,21 @@ def _demote_h1(state: StateCore) -> None:
     for token in state.tokens:
         if token.tag == "h1":
             token.tag = "h2"
+
+
+def _caption_tables(state: StateCore) -> None:
+    """Every table gets a caption: the heading it stands under, else the post's title."""
+    heading = state.env.get("title", "")
+    for index, token in enumerate(state.tokens):
+        if token.type == "heading_open":
+            heading = state.tokens[index + 1].content
+        elif token.type == "table_open":
+            token.meta["caption"] = heading
+
+
+def _render_table_open(self: Any, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    caption = tokens[idx].meta.get("caption", "")
+    return f"<table>\n<caption>{escape(caption)}</caption>\n" if caption else "<table>\n"
 
 
 def _resolve_model_links(state: StateCore) -> None:

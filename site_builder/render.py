@@ -98,7 +98,7 @@ def make_environment(
         sources={source.id: source for source in data.content.site.sources},
         asset=lambda name: f"{urls.static(name)}?v={versions[name]}",
     )
-    env.filters["markdown"] = lambda body: Markup(render_markdown(md, body, urls.model))
+    env.filters["markdown"] = lambda body, title: Markup(render_markdown(md, body, title, urls.model))
     env.filters["number"] = lambda value: f"{value:g}"
     return env
 

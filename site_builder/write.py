@@ -18,18 +18,21 @@ MARKER = ".site-builder"
 """Written into every output folder, so a rebuild never deletes a folder it did not make."""
 
 
-def check_output_folder(out_dir: Path, protected: list[Path]) -> None:
-    """Refuse an output folder that would swallow the sources or a folder we did not build."""
+def check_output_folder(out_dir: Path, root: Path, sources: list[Path]) -> None:
+    """Refuse an output folder that would replace the site or its sources, or land inside a source folder."""
     out = out_dir.resolve()
-    for folder in protected:
-        folder = folder.resolve()
+    for folder in [root.resolve(), *(source.resolve() for source in sources)]:
         if out == folder or out in folder.parents:
-            raise BuildFailed(
-                [Problem(str(out_dir), 1, 1, f"output folder would replace {folder}; choose another --out")]
-            )
+            _refuse(out_dir, f"output folder would replace {folder}; choose another --out")
+    for folder in (source.resolve() for source in sources):
+        if folder in out.parents:
+            _refuse(out_dir, f"output folder is inside {folder}, which is read as input; choose another --out")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
-        message = "output folder exists and was not made by site-builder; remove it or choose another --out"
-        raise BuildFailed([Problem(str(out_dir), 1, 1, message)])
+        _refuse(out_dir, "output folder exists and was not made by site-builder; remove it or choose another --out")
+
+
+def _refuse(out_dir: Path, message: str) -> None:
+    raise BuildFailed([Problem(str(out_dir), 1, 1, message)])
 
 
 def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
