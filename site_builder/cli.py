@@ -69,8 +69,10 @@ def _build(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) 
 
 
 def _summary(site: RenderedSite, out: Path, seconds: float) -> str:
-    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(site.page_counts.items()))
-    return f"Wrote {len(site.files)} files to {out}/ ({kinds}) in {seconds:.2f} s"
+    pages = _plural(sum(site.page_counts.values()), "page")
+    kinds = ", ".join(_plural(count, kind) for kind, count in site.page_counts.items())
+    static = _plural(site.static_count, "static file")
+    return f"Wrote {pages} ({kinds}) and {static} to {out}/ in {seconds:.2f} s"
 
 
 def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:

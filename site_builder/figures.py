@@ -63,7 +63,14 @@ class Count:
         return self.written
 
 
+def _require_text(text: Any, example: str) -> None:
+    """Figures carry a unit, so a bare number is a mistake worth naming."""
+    if isinstance(text, int | float) and not isinstance(text, bool):
+        raise ValueError(f"{text} has no unit; write it as text like '{example}'")
+
+
 def parse_size(text: Any) -> Any:
+    _require_text(text, "22 GB")
     if not isinstance(text, str):
         return text
     match = _SIZE.match(text.strip())
@@ -77,6 +84,7 @@ def parse_size(text: Any) -> Any:
 
 
 def parse_speed(text: Any) -> Any:
+    _require_text(text, "20-25 t/s")
     if not isinstance(text, str):
         return text
     match = _SPEED.match(text.strip())
@@ -86,12 +94,13 @@ def parse_speed(text: Any) -> Any:
     speed = Speed(float(low), float(high or low), bool(approx), bool(plus))
     if speed.low > speed.high:
         raise ValueError(f"speed '{text}' has its minimum above its maximum")
-    if speed.high <= 0:
+    if speed.low <= 0:
         raise ValueError(f"speed '{text}' must be more than 0")
     return speed
 
 
 def parse_count(text: Any) -> Any:
+    _require_text(text, "309B")
     if not isinstance(text, str):
         return text
     match = _COUNT.match(text.strip())

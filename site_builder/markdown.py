@@ -106,11 +106,13 @@ def link_problems(body: str, model_ids: set[str]) -> list[LinkProblem]:
     lines = body.split("\n")
     problems = []
     for block in md.parse(body):
+        cursor = _Cursor(lines, *(block.map or (0, len(lines))))
         for token in _links(block.children or []):
             url = str(token.attrGet("href") or token.attrGet("src") or "")
+            position = cursor.find(url)
             message = _link_message(url, token.type == "image", model_ids)
             if message:
-                problems.append(LinkProblem(_locate(url, lines, block.map), message))
+                problems.append(LinkProblem(position, message))
     return problems
 
 
@@ -125,10 +127,18 @@ def _link_message(url: str, image: bool, model_ids: set[str]) -> str | None:
     return None
 
 
-def _locate(url: str, lines: list[str], block_map: Any) -> Position:
-    start, end = block_map if block_map else (0, len(lines))
-    for number in range(start, end):
-        column = lines[number].find(url)
-        if column >= 0:
-            return Position(number + 1, column + 1)
-    return Position(start + 1, 1)
+class _Cursor:
+    """Finds link targets in a block's source lines, in order, so repeated targets get their own place."""
+
+    def __init__(self, lines: list[str], start: int, end: int) -> None:
+        self.lines, self.start, self.end = lines, start, end
+        self.line, self.column = start, 0
+
+    def find(self, url: str) -> Position:
+        for needle, skip in ((f"]({url}", 2), (f"]: {url}", 3), (url, 0)):
+            for number in range(self.line, self.end):
+                column = self.lines[number].find(needle, self.column if number == self.line else 0)
+                if column >= 0:
+                    self.line, self.column = number, column + skip + len(url)
+                    return Position(number + 1, column + skip + 1)
+        return Position(self.start + 1, 1)

@@ -37,25 +37,25 @@ class RenderedSite:
     files: dict[str, bytes]
     """Output path (relative, '/'-separated) to content."""
     page_counts: dict[str, int]
+    """Pages of each kind, in the order they were planned."""
+    static_count: int
 
 
 def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
     content = data.content
     current = data.current
-    pages = [
-        Page("home", urls.home(), "home.html", {"leaderboard": current}),
-        Page("wait list", urls.wait_list(), "wait_list.html", {"leaderboard": current}),
-        Page("models index", urls.models(), "models.html", {"models": list(content.models.values())}),
-        Page("archive", urls.posts(), "archive.html", {"weeks": list(reversed(data.weeks))}),
-        Page("not found", urls.path("404.html"), "404.html"),
-    ]
+    pages = [Page("home page", urls.home(), "home.html", {"leaderboard": current})]
     for table in current.tiers if current else []:
-        pages.append(Page("tier", urls.tier(table.tier.id), "tier.html", {"leaderboard": current, "table": table}))
+        pages.append(Page("tier page", urls.tier(table.tier.id), "tier.html", {"leaderboard": current, "table": table}))
+    pages.append(Page("wait list page", urls.wait_list(), "wait_list.html", {"leaderboard": current}))
     for model in content.models.values():
-        context = {"model": model, "appearances": data.appearances[model.id]}
-        pages.append(Page("model", urls.model(model.id), "model.html", context))
+        context: dict[str, Any] = {"model": model, "appearances": data.appearances[model.id]}
+        pages.append(Page("model page", urls.model(model.id), "model.html", context))
+    pages.append(Page("model index", urls.models(), "models.html", {"models": list(content.models.values())}))
     for week in data.weeks:
         pages.append(Page("post", urls.post(week.post.id), "post.html", {"post": week.post, "leaderboard": week}))
+    pages.append(Page("archive", urls.posts(), "archive.html", {"weeks": list(reversed(data.weeks))}))
+    pages.append(Page("404 page", urls.path("404.html"), "404.html"))
     return pages
 
 
@@ -72,9 +72,7 @@ def render_site(data: SiteData, templates_dir: Path, static_dir: Path, urls: Url
             files[output_file(page.url, urls.prefix)] = html.encode("utf-8")
     if problems:
         raise BuildFailed(problems)
-    counts = Counter(page.kind for page in pages)
-    counts["static file"] = len(static_files)
-    return RenderedSite(dict(sorted(files.items())), dict(counts))
+    return RenderedSite(dict(sorted(files.items())), dict(Counter(page.kind for page in pages)), len(static_files))
 
 
 def make_environment(

@@ -219,7 +219,7 @@ def _check_record(record: ModelRecord, source_ids: set[str], tier_ids: set[str],
     names = {benchmark.name for benchmark in record.benchmarks}
     if record.headline_benchmark is not None and record.headline_benchmark not in names:
         report.at(
-            ("headline_benchmark",), _unknown("benchmark", record.headline_benchmark, names, "this model's benchmarks")
+            ("headline_benchmark",), _unknown("benchmark", record.headline_benchmark, names, "benchmarks of this model")
         )
 
 

@@ -29,6 +29,11 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 
+_COLLECTION_TAGS: dict[type[Node], str] = {
+    MappingNode: "tag:yaml.org,2002:map",
+    SequenceNode: "tag:yaml.org,2002:seq",
+}
+
 
 @dataclass
 class YamlDocument:
@@ -91,6 +96,9 @@ def _position(node: Node, line_offset: int) -> Position:
 
 
 def _to_plain(node: Node, loc: Loc, positions: dict[Loc, Position], offset: int) -> Any:
+    expected_tag = _COLLECTION_TAGS.get(type(node))
+    if expected_tag is not None and node.tag != expected_tag:
+        raise YamlProblem(f"the tag '{node.tag}' is not allowed here", _position(node, offset))
     if isinstance(node, MappingNode):
         return _mapping(node, loc, positions, offset)
     if isinstance(node, SequenceNode):

@@ -293,17 +293,25 @@ def edit(path: Path, old: str, new: str) -> None:
 def test_summary_line_names_counts_per_kind_and_seconds(built: Built) -> None:
     lines = built.stdout.strip().split("\n")
     assert len(lines) == 1
-    match = re.fullmatch(r"Wrote (\d+) files to _site/ \((.+)\) in (\d+\.\d+) s", lines[0])
+    match = re.fullmatch(r"Wrote (\d+) pages \((.+)\) and (\d+) static files to _site/ in (\d+\.\d+) s", lines[0])
     assert match, lines[0]
     kinds = match.group(2).split(", ")
-    assert f"{len(MODEL_IDS)} model" in kinds
     assert len(MODEL_IDS) == 8
-    assert f"{len(SITE['tiers'])} tier" in kinds
-    assert "2 tier" in kinds
-    for kind in ("1 home", "1 post", "1 wait list", "1 archive", "1 models index", "1 not found"):
-        assert kind in kinds
-    written = [p for p in built.out.rglob("*") if p.is_file() and p.name != ".site-builder"]
-    assert int(match.group(1)) == len(written)
+    assert len(SITE["tiers"]) == 2
+    assert kinds == [
+        "1 home page",
+        "2 tier pages",
+        "1 wait list page",
+        "8 model pages",
+        "1 model index",
+        "1 post",
+        "1 archive",
+        "1 404 page",
+    ]
+    pages = [p for p in built.out.rglob("*.html")]
+    assert int(match.group(1)) == len(pages) == 16
+    static = [p for p in (built.out / "static").rglob("*") if p.is_file()]
+    assert int(match.group(3)) == len(static)
 
 
 # --- the home page -------------------------------------------------------------

@@ -158,9 +158,25 @@ def test_parse_count_rejects_zero(text: str) -> None:
 
 
 @pytest.mark.parametrize("parse", [parse_size, parse_speed, parse_count])
-@pytest.mark.parametrize("value", [22, 2.5, None, True])
+@pytest.mark.parametrize("value", [None, True, [1]])
 def test_parsers_pass_non_text_through_for_the_schema_to_refuse(parse: Callable[[Any], Any], value: object) -> None:
     assert parse(value) is value
+
+
+@pytest.mark.parametrize(
+    ("parse", "value", "message"),
+    [
+        (parse_size, 22, "22 has no unit; write it as text like '22 GB'"),
+        (parse_speed, 2.5, "2.5 has no unit; write it as text like '20-25 t/s'"),
+        (parse_count, 309, "309 has no unit; write it as text like '309B'"),
+    ],
+)
+def test_parsers_name_the_missing_unit_of_a_bare_number(
+    parse: Callable[[Any], Any], value: object, message: str
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse(value)
+    assert str(caught.value) == message
 
 
 class Figures(BaseModel):
@@ -200,3 +216,9 @@ def test_fields_are_text_in_the_json_schema() -> None:
     assert properties["size"] == {"type": "string", "examples": ["~22 GB"]}
     assert properties["speed"] == {"type": "string", "examples": ["20-25 t/s"]}
     assert properties["count"] == {"type": "string", "examples": ["309B"]}
+
+
+def test_speed_of_zero_is_refused() -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_speed("0-5 t/s")
+    assert str(caught.value) == "speed '0-5 t/s' must be more than 0"

@@ -230,30 +230,18 @@ def test_explicit_str_tag_is_plain_data() -> None:
     assert read_yaml("x: !!str 5\n").data == {"x": "5"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: custom tags on mappings are silently accepted (_to_plain only checks tags of scalars)",
-)
 def test_custom_tag_on_a_mapping_is_refused() -> None:
     problem = refused("x: !foo {a: 1}\n")
     assert problem.message == "the tag '!foo' is not allowed here"
     assert problem.position == Position(1, 4)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: !!python/object:os.system on a mapping is silently accepted as plain data",
-)
 def test_python_object_tag_on_a_mapping_is_refused() -> None:
     problem = refused("x: !!python/object:os.system {args: [ls]}\n")
     assert problem.message == "the tag 'tag:yaml.org,2002:python/object:os.system' is not allowed here"
     assert problem.position == Position(1, 4)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: custom tags on sequences (!!python/object/apply, !foo [..]) are silently accepted",
-)
 def test_custom_tag_on_a_sequence_is_refused() -> None:
     problem = refused("x: !foo [1, 2]\n")
     assert problem.message == "the tag '!foo' is not allowed here"
