@@ -52,6 +52,7 @@ def make_markdown() -> MarkdownIt:
     md.core.ruler.push("model_links", _resolve_model_links)
     md.core.ruler.push("table_captions", _caption_tables)
     md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", lambda *args: "</table>\n</div>\n")
     return md
 
 
@@ -79,8 +80,10 @@ def _caption_tables(state: StateCore) -> None:
 
 
 def _render_table_open(self: Any, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
-    caption = tokens[idx].meta.get("caption", "")
-    return f"<table>\n<caption>{escape(caption)}</caption>\n" if caption else "<table>\n"
+    """Tables scroll inside their own box on narrow screens, like the site's other tables."""
+    caption = escape(tokens[idx].meta.get("caption", ""))
+    scroll_box = f'<div class="table-scroll" role="region" aria-label="{caption}" tabindex="0">\n<table>\n'
+    return f"{scroll_box}<caption><span>{caption}</span></caption>\n" if caption else scroll_box
 
 
 def _resolve_model_links(state: StateCore) -> None:

@@ -7,10 +7,12 @@ output folder and answers 404 for anything else.
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +28,7 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
+    Locator,
     Page,
     Request,
     Response,
@@ -57,8 +60,24 @@ POST_PAGE = "posts/week-06/"
 # --- Server -------------------------------------------------------------------------------
 
 
+class RecordingServer(ThreadingHTTPServer):
+    """A threaded server that remembers every request: (path, status, user agent)."""
+
+    daemon_threads = True
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.seen: list[tuple[str, int, str]] = []
+        super().__init__(("127.0.0.1", 0), SubPathHandler)
+
+
 class SubPathHandler(SimpleHTTPRequestHandler):
-    """Serves the output folder at PREFIX only; every other path is a 404."""
+    """Serves the server's folder at PREFIX only; every other path is a 404."""
+
+    server: RecordingServer
+
+    def __init__(self, request: Any, client_address: Any, server: RecordingServer) -> None:
+        super().__init__(request, client_address, server, directory=str(server.folder))
 
     def send_head(self) -> Any:
         if not urlsplit(self.path).path.startswith(PREFIX):
@@ -70,6 +89,9 @@ class SubPathHandler(SimpleHTTPRequestHandler):
         # "/sub/models/x/?q" -> "/models/x/?q"; send_head has already refused other paths.
         return super().translate_path(path.removeprefix(PREFIX[:-1]))
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        self.server.seen.append((self.path, int(code), self.headers.get("User-Agent", "")))
+
     def log_message(self, format: str, *args: Any) -> None:
         pass  # keep pytest output clean
 
@@ -80,39 +102,48 @@ class Served:
     """`http://127.0.0.1:<port>/`"""
     base: str
     """`http://127.0.0.1:<port>/sub/`: the site's base URL."""
-    out: Path
+    server: RecordingServer
 
     def url(self, relative: str = "") -> str:
         return self.base + relative
 
+    def browser_paths(self) -> list[str]:
+        """Every path Chromium asked this server for so far."""
+        return [path for path, _, agent in list(self.server.seen) if "Chrome" in agent]
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    root = tmp_path_factory.mktemp("browser-site")
-    site = FixtureSite(root / "real")
+
+def copy_real_site(root: Path) -> FixtureSite:
+    site = FixtureSite(root)
     for part in ("content", "templates", "static"):
         shutil.copytree(REPO / part, site.root / part)
-    out = root / "out"
+    return site
 
-    def handler(*args: Any, **kwargs: Any) -> SubPathHandler:
-        return SubPathHandler(*args, directory=str(out), **kwargs)
 
-    # Bind first (port 0 picks a free port), build with that port, then start serving.
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+@contextmanager
+def build_and_serve(site: FixtureSite, out: Path) -> Iterator[Served]:
+    """Bind a free port, build the site for `http://127.0.0.1:<port>/sub/` into `out`, serve it."""
+    server = RecordingServer(out)
     try:
-        port = server.server_address[1]
-        origin = f"http://127.0.0.1:{port}/"
-        result = site.run("build", "--out", str(out), "--base-url", origin + PREFIX.lstrip("/"))
+        origin = f"http://127.0.0.1:{server.server_address[1]}/"
+        base = origin + PREFIX.lstrip("/")
+        result = site.run("build", "--out", str(out), "--base-url", base)
         assert result.code == 0, result.err
         thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
         thread.start()
         try:
-            yield Served(origin, origin + PREFIX.lstrip("/"), out)
+            yield Served(origin, base, server)
         finally:
             server.shutdown()
             thread.join(timeout=10)
     finally:
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    root = tmp_path_factory.mktemp("browser-site")
+    with build_and_serve(copy_real_site(root / "real"), root / "out") as served:
+        yield served
 
 
 # --- Browser ------------------------------------------------------------------------------
@@ -134,6 +165,16 @@ def browser() -> Iterator[Browser]:
             yield chromium
         finally:
             chromium.close()
+
+
+@contextmanager
+def new_context(browser: Browser, **options: Any) -> Iterator[BrowserContext]:
+    """A fresh context (desktop size, light scheme unless told otherwise), closed afterwards."""
+    ctx = browser.new_context(**{"viewport": DESKTOP, "color_scheme": "light", **options})
+    try:
+        yield ctx
+    finally:
+        ctx.close()
 
 
 @pytest.fixture
@@ -179,7 +220,7 @@ def goto(page: Page, url: str) -> Response:
     return response
 
 
-def click_to_page(page: Page, link: Any) -> Response:
+def click_to_page(page: Page, link: Locator) -> Response:
     """Click a link and return the response of the document it navigates to."""
     with page.expect_response(
         lambda r: r.request.is_navigation_request() and r.request.frame == page.main_frame
@@ -191,24 +232,37 @@ def click_to_page(page: Page, link: Any) -> Response:
     return response
 
 
-def tier_table(page: Page, label: str) -> Any:
+def tier_table(page: Page, label: str) -> Locator:
     return page.get_by_role("table", name=re.compile(rf"^{re.escape(label)}: best picks"))
 
 
-def column_index(table: Any, header: str) -> int:
+def column_index(table: Locator, header: str) -> int:
     headers = [text.strip() for text in table.locator("thead th").all_inner_texts()]
     assert header in headers, headers
     return headers.index(header)
 
 
+def http_status(served: Served, path: str) -> int:
+    """Status of a plain GET (no browser), e.g. `/` or `/sub/`."""
+    connection = http.client.HTTPConnection("127.0.0.1", int(served.server.server_address[1]), timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
 # --- Tests --------------------------------------------------------------------------------
 
 
-def test_server_serves_only_the_sub_path(served: Served, page: Page) -> None:
-    assert goto(page, served.url()).url == served.url()
-    outside = page.goto(served.origin)
-    assert outside is not None
-    assert outside.status == 404
+def test_server_serves_only_the_sub_path(served: Served) -> None:
+    assert http_status(served, PREFIX) == 200
+    assert http_status(served, PREFIX + "static/style.css") == 200
+    assert http_status(served, "/") == 404
+    assert http_status(served, "/index.html") == 404
+    assert http_status(served, "/static/style.css") == 404
 
 
 def test_home_page_loads_cleanly(served: Served, page: Page) -> None:
@@ -301,6 +355,40 @@ def test_phone_width_tables_scroll_inside_their_box(
         assert page.evaluate("window.scrollX") == 0
 
 
+SCROLLED_RIGHT = """box => {
+    box.scrollLeft = box.scrollWidth;
+    const edges = rect => ({left: Math.round(rect.left), right: Math.round(rect.right)});
+    const text = document.createRange();
+    text.selectNodeContents(box.querySelector("caption"));
+    return {
+        scrollLeft: box.scrollLeft,
+        box: edges(box.getBoundingClientRect()),
+        captionText: edges(text.getBoundingClientRect()),
+        rowName: edges(box.querySelector("tbody th[scope=row]").getBoundingClientRect()),
+    };
+}"""
+
+
+def scrolled_right(browser: Browser, served: Served) -> dict[str, Any]:
+    """Open home at phone width, scroll the 24GB table fully right; where its parts then are."""
+    with new_context(browser, viewport=PHONE) as ctx:
+        page = ctx.new_page()
+        goto(page, served.url())
+        where: dict[str, Any] = page.locator("#tier-24gb ~ .table-scroll").evaluate(SCROLLED_RIGHT)
+    assert where["scrollLeft"] > 100, where
+    return where
+
+
+def test_phone_width_row_names_stay_in_view_when_a_table_scrolls(served: Served, browser: Browser) -> None:
+    where = scrolled_right(browser, served)
+    assert where["box"]["left"] <= where["rowName"]["left"] < where["rowName"]["right"] <= where["box"]["right"], where
+
+
+def test_phone_width_caption_stays_in_view_when_a_table_scrolls(served: Served, browser: Browser) -> None:
+    where = scrolled_right(browser, served)
+    assert where["box"]["left"] <= where["captionText"]["left"] < where["box"]["right"], where
+
+
 @pytest.mark.parametrize(
     "relative",
     ["", "tiers/24gb/", "tiers/12-16gb/", "wait-list/", "models/", MODEL_PAGE, "models/glm-5/", "posts/", POST_PAGE],
@@ -343,6 +431,50 @@ def test_no_third_party_requests(served: Served, context: BrowserContext) -> Non
     assert outside == []
 
 
+def test_browser_never_asks_outside_the_sub_path(served: Served, page: Page) -> None:
+    """Seen from the server, so requests Playwright does not report (the default /favicon.ico) count too."""
+    goto(page, served.url())
+    page.wait_for_load_state("networkidle")
+    # Without a declared icon Chromium asks for /favicon.ico at the host root, outside the site, once per
+    # browser shortly after the first load: give it time to do so.
+    deadline = time.monotonic() + 3
+    while True:
+        outside = [path for path in served.browser_paths() if not path.startswith(PREFIX)]
+        if outside or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(100)
+    assert outside == []
+    failed = [(path, status) for path, status, agent in list(served.server.seen) if "Chrome" in agent and status >= 400]
+    assert failed == []
+
+
+WIDE_MARKDOWN_TABLE = """
+
+| Model | Format | VRAM | Speed | AIME 2025 | GPQA Diamond | SWE-bench | Context |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| MiMo-V2-Flash | Q3_K_S | ~22 GB | 20-25 t/s | 94.1% | 89.2% | n/a | 8K |
+"""
+
+
+@pytest.fixture
+def served_wide_post(tmp_path: Path) -> Iterator[Served]:
+    """The real site, with an eight-column Markdown table added to the Week 6 post."""
+    site = copy_real_site(tmp_path / "real")
+    post = site.root / "content/posts/week-06.md"
+    post.write_text(post.read_text(encoding="utf-8") + WIDE_MARKDOWN_TABLE, encoding="utf-8")
+    with build_and_serve(site, tmp_path / "out") as served:
+        yield served
+
+
+def test_phone_width_wide_markdown_table_stays_inside_the_page(served_wide_post: Served, browser: Browser) -> None:
+    with new_context(browser, viewport=PHONE) as ctx:
+        page = ctx.new_page()
+        goto(page, served_wide_post.url(POST_PAGE))
+        expect(page.locator(".prose table")).to_have_count(2)
+        sizes = page.evaluate("({scroll: document.documentElement.scrollWidth, client: innerWidth})")
+        assert sizes["scroll"] <= PHONE["width"], sizes
+
+
 SHOTS = [
     ("home-1280", "", DESKTOP, "Home GPU Leaderboard"),
     ("home-360", "", PHONE, "Home GPU Leaderboard"),
@@ -366,16 +498,3 @@ def test_screenshots(
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
             (Path(folder) / f"{name}.png").write_bytes(png)
-
-
-# --- Helpers ------------------------------------------------------------------------------
-
-
-@contextmanager
-def new_context(browser: Browser, **options: Any) -> Iterator[BrowserContext]:
-    """A fresh context (desktop size, light scheme unless told otherwise), closed afterwards."""
-    ctx = browser.new_context(**{"viewport": DESKTOP, "color_scheme": "light", **options})
-    try:
-        yield ctx
-    finally:
-        ctx.close()
