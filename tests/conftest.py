@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import shutil
 import textwrap
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +103,17 @@ def default_files() -> dict[str, str]:
         "content/models/giant.yaml": BIG_MODEL_YAML,
         "content/posts/week-01.md": POST_MD,
     }
+
+
+@pytest.fixture(autouse=True)
+def pinned_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Output must not depend on the machine: pin time zone and locale for every test."""
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @dataclass
