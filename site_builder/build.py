@@ -1,6 +1,6 @@
 """The build, as one pipeline: load -> validate -> merge -> render -> write.
 
-Everything is read and checked before anything is written.
+Everything is read, checked and rendered in memory before anything is written.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from site_builder.write import check_output_folder, write_site
 
 @dataclass(frozen=True)
 class Project:
-    """Where a site's parts are; paths relative to the site root."""
+    """Where a site's parts are."""
 
     root: Path
     content_dir: Path
@@ -30,20 +30,23 @@ class Project:
     def at(cls, root: Path, content_dir: Path | None = None) -> Project:
         return cls(root, content_dir or root / "content", root / "templates", root / "static")
 
+    @property
+    def sources(self) -> list[Path]:
+        return [self.content_dir, self.templates_dir, self.static_dir]
+
 
 def check(project: Project) -> Content:
-    """Load and validate the content; raise BuildFailed listing every problem."""
+    """Load and validate only; raise BuildFailed listing every problem."""
     return validate_content(load_content(project.content_dir, project.root))
 
 
-def render(project: Project, base_url: str | None = None) -> RenderedSite:
-    content = check(project)
-    urls = Urls.from_base(base_url or content.site.base_url)
-    return render_site(merge(content), project.templates_dir, project.static_dir, urls, project.root)
-
-
 def build(project: Project, out_dir: Path, base_url: str | None = None) -> RenderedSite:
-    check_output_folder(out_dir, project.root, [project.content_dir, project.templates_dir, project.static_dir])
-    site = render(project, base_url)
-    write_site(site.files, out_dir)
-    return site
+    """Build the site into `out_dir`; `base_url` (already checked) overrides the one in site.yaml."""
+    loaded = load_content(project.content_dir, project.root)
+    content = validate_content(loaded)
+    site_data = merge(content)
+    urls = Urls(base_url or content.site.base_url)
+    rendered = render_site(site_data, project.templates_dir, project.static_dir, urls, project.root)
+    check_output_folder(out_dir, project.root, project.sources)
+    write_site(rendered.files, out_dir)
+    return rendered

@@ -12,6 +12,7 @@ from site_builder import build as pipeline
 from site_builder.problems import BuildFailed
 from site_builder.reference import content_reference, update_readme
 from site_builder.render import RenderedSite
+from site_builder.urls import Urls, check_base_url
 
 DEFAULT_OUT = "_site"
 
@@ -20,15 +21,19 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
     args = _parser().parse_args(argv)
     project = pipeline.Project.at(Path.cwd(), args.content if hasattr(args, "content") else None)
     try:
-        return int(args.run(args, project, stdout))
+        status: int = args.run(args, project, stdout)
     except BuildFailed as failure:
         for problem in failure.problems:
             print(problem, file=stderr)
         count = len(failure.problems)
         print(f"error: {_plural(count, 'problem')} found; nothing was written", file=stderr)
         return 1
+    except OSError as error:
+        print(f"error: {error.strerror or error}{f': {error.filename}' if error.filename else ''}", file=stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+    return status
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="validate content and write the site")
     _content_options(build)
     build.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="output folder (default: _site)")
-    build.add_argument("--base-url", help="publish address; overrides base_url in content/site.yaml")
+    build.add_argument("--base-url", type=_base_url, help="publish address; overrides base_url in content/site.yaml")
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="validate content only; write nothing")
@@ -48,13 +53,26 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="build, then serve the site on 127.0.0.1")
     _content_options(serve)
     serve.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="output folder (default: _site)")
-    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000)")
     serve.set_defaults(run=_serve)
 
     reference = commands.add_parser("reference", help="print the content reference (Markdown)")
     reference.add_argument("--update", type=Path, metavar="README", help="rewrite the reference section of this file")
     reference.set_defaults(run=_reference)
     return parser
+
+
+def _base_url(text: str) -> str:
+    try:
+        return check_base_url(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (1-65535)")
+    return int(text)
 
 
 def _content_options(parser: argparse.ArgumentParser) -> None:
@@ -91,10 +109,12 @@ def _plural(count: int, noun: str) -> str:
 def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
     from site_builder.serve import serve
 
-    base_url = f"http://127.0.0.1:{args.port}/"
-    pipeline.build(project, args.out, base_url)
-    print(f"Serving {args.out}/ at {base_url} (Ctrl+C stops)", file=stdout, flush=True)
-    serve(args.out, args.port)
+    started = time.perf_counter()
+    site = pipeline.build(project, args.out)
+    print(_summary(site, args.out, time.perf_counter() - started), file=stdout)
+    prefix = Urls(site.base_url).prefix
+    print(f"Serving {args.out}/ at http://127.0.0.1:{args.port}{prefix} (Ctrl+C stops)", file=stdout, flush=True)
+    serve(args.out, args.port, prefix)
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from site_builder.load import SourceFile
-from site_builder.schema import ModelRecord, PostFrontMatter, SiteConfig
+from site_builder.schema import ModelRecord, PostFrontMatter, Quantization, SiteConfig
 
 
 @dataclass(frozen=True)
@@ -13,6 +13,13 @@ class Model:
     id: str
     file: SourceFile
     record: ModelRecord
+
+    def quantization_for(self, quant: str | None, tier_id: str) -> Quantization | None:
+        """The row a pick means: its format, narrowed to the pick's tier when several rows match."""
+        rows = [q for q in self.record.quantizations if quant is None or q.format == quant]
+        if len(rows) > 1 or quant is None:
+            rows = [q for q in rows if q.tier == tier_id]
+        return rows[0] if len(rows) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,3 @@ class Content:
     """By id, in id order."""
     posts: list[Post]
     """Oldest week first."""
-
-    @property
-    def latest_post(self) -> Post | None:
-        return self.posts[-1] if self.posts else None

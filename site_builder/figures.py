@@ -6,6 +6,7 @@ site never shows an estimate as if it were exact.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -63,6 +64,12 @@ class Count:
         return self.written
 
 
+def _finite(number: float, text: str) -> float:
+    if not math.isfinite(number):
+        raise ValueError(f"'{text}' is too large")
+    return number
+
+
 def _require_text(text: Any, example: str) -> None:
     """Figures carry a unit, so a bare number is a mistake worth naming."""
     if isinstance(text, int | float) and not isinstance(text, bool):
@@ -77,7 +84,7 @@ def parse_size(text: Any) -> Any:
     if not match:
         raise ValueError(f"'{text}' is not a size; write it like '22 GB', '~1.5 TB' or '200 GB+'")
     approx, number, unit, plus = match.groups()
-    gb = float(number) * (1000 if unit.upper() == "TB" else 1)
+    gb = _finite(float(number) * (1000 if unit.upper() == "TB" else 1), text)
     if gb <= 0:
         raise ValueError(f"size '{text}' must be more than 0")
     return Size(gb, bool(approx), bool(plus))
@@ -91,7 +98,7 @@ def parse_speed(text: Any) -> Any:
     if not match:
         raise ValueError(f"'{text}' is not a speed; write it like '20-25 t/s', '~20 t/s' or '60+ t/s'")
     approx, low, high, plus = match.groups()
-    speed = Speed(float(low), float(high or low), bool(approx), bool(plus))
+    speed = Speed(_finite(float(low), text), _finite(float(high or low), text), bool(approx), bool(plus))
     if speed.low > speed.high:
         raise ValueError(f"speed '{text}' has its minimum above its maximum")
     if speed.low <= 0:
@@ -107,7 +114,7 @@ def parse_count(text: Any) -> Any:
     if not match:
         raise ValueError(f"'{text}' is not a count; write it like '309B', '15B', '~8K' or '10M'")
     approx, number, suffix, plus = match.groups()
-    value = float(number) * _COUNT_SCALE[suffix.upper()]
+    value = _finite(float(number) * _COUNT_SCALE[suffix.upper()], text)
     if value <= 0:
         raise ValueError(f"count '{text}' must be more than 0")
     written = f"{'~' if approx else ''}{number}{suffix.upper()}{'+' if plus else ''}"

@@ -1,6 +1,7 @@
 """Stage 1, load: read every content file into plain data with positions.
 
-Nothing here judges the content; it only reads it. Unreadable files become problems.
+Nothing here judges the content; it only reads it. Unreadable files become problems,
+handed on with what could be read so that validation can report everything at once.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.problems import BuildFailed, Problem, display_path
-from site_builder.yaml_source import YamlDocument, YamlProblem, normalise_text, read_yaml
+from site_builder.yaml_source import YamlDocument, YamlProblem, normalise_text, position_of_offset, read_yaml
 
 SITE_FILE = "site.yaml"
 MODELS_DIR = "models"
@@ -41,25 +42,34 @@ class LoadedPost:
 
 @dataclass(frozen=True)
 class LoadedContent:
-    site: LoadedYaml
+    site: LoadedYaml | None
+    """None when `site.yaml` could not be read."""
     models: list[LoadedYaml]
     posts: list[LoadedPost]
+    unreadable_model_ids: set[str]
+    """Model files that exist but could not be read; posts naming them are not told "unknown model"."""
+    post_ids: set[str]
+    """Every post file's id, readable or not, for `post:` links."""
+    problems: list[Problem]
 
 
 def load_content(content_dir: Path, root: Path) -> LoadedContent:
-    """Read `site.yaml`, `models/*.yaml` and `posts/*.md`; raise BuildFailed listing every problem."""
-    problems: list[Problem] = []
+    """Read `site.yaml`, `models/*.yaml` and `posts/*.md`, keeping every problem met on the way."""
     if not content_dir.is_dir():
         raise BuildFailed([Problem(display_path(content_dir, root), 1, 1, "content folder not found")])
+    problems: list[Problem] = []
     site = _load_yaml(content_dir / SITE_FILE, root, problems)
-    models = [_load_yaml(path, root, problems) for path in _files(content_dir / MODELS_DIR, ".yaml", root, problems)]
-    posts = [_load_post(path, root, problems) for path in _files(content_dir / POSTS_DIR, ".md", root, problems)]
-    if problems or site is None:
-        raise BuildFailed(problems)
+    model_paths = _files(content_dir / MODELS_DIR, ".yaml", root, problems)
+    models = [_load_yaml(path, root, problems) for path in model_paths]
+    post_paths = _files(content_dir / POSTS_DIR, ".md", root, problems)
+    posts = [_load_post(path, root, problems) for path in post_paths]
     return LoadedContent(
         site=site,
         models=[model for model in models if model is not None],
         posts=[post for post in posts if post is not None],
+        unreadable_model_ids={path.stem for path, model in zip(model_paths, models, strict=True) if model is None},
+        post_ids={path.stem for path in post_paths},
+        problems=problems,
     )
 
 
@@ -86,7 +96,9 @@ def _read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
     except FileNotFoundError:
         problems.append(Problem(shown, 1, 1, "file not found"))
     except UnicodeDecodeError as error:
-        problems.append(Problem(shown, 1, 1, f"not UTF-8 text (byte {error.start})"))
+        readable = error.object[: error.start].decode("utf-8", "replace")
+        where = position_of_offset(readable, len(readable))
+        problems.append(Problem(shown, where.line, where.column, "not UTF-8 text; save the file as UTF-8"))
     except OSError as error:
         problems.append(Problem(shown, 1, 1, f"cannot read: {error.strerror}"))
     return None

@@ -1,12 +1,13 @@
 """Markdown for post bodies: CommonMark plus tables, with raw HTML off and only safe links.
 
-Links may point at a model's page as `[GLM-5](model:glm-5)`; the id is checked
-at validation and turned into the page's URL when rendering.
+Links may point at a model's page as `[GLM-5](model:glm-5)` and at a post as
+`[last week](post:week-05)`; the ids are checked at validation and turned into
+page URLs when rendering. Root-relative links (`/models/`) get the base URL's path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +20,10 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify
 
 from site_builder.problems import Position
+from site_builder.urls import Urls
 
 MODEL_SCHEME = "model:"
+POST_SCHEME = "post:"
 HEADING_ID_PREFIX = "post-"
 _WEB_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -33,9 +36,9 @@ class LinkProblem:
 
 
 def is_safe_target(url: str, *, image: bool = False) -> bool:
-    """Relative links, #anchors, model: links and web links; images only from this site."""
+    """Relative links, #anchors, model: and post: links and web links; images only from this site."""
     lowered = url.strip().lower()
-    if lowered.startswith(MODEL_SCHEME):
+    if lowered.startswith((MODEL_SCHEME, POST_SCHEME)):
         return not image
     if lowered.startswith(_WEB_SCHEMES) or lowered.startswith("//"):
         return not image
@@ -49,16 +52,16 @@ def make_markdown() -> MarkdownIt:
     md.core.ruler.push("demote_h1", _demote_h1)
     # Prefixed ids never collide with the page's own ids (#wait-list, #benchmarks...).
     md.use(anchors_plugin, min_level=1, max_level=4, slug_func=lambda title: f"{HEADING_ID_PREFIX}{slugify(title)}")
-    md.core.ruler.push("model_links", _resolve_model_links)
+    md.core.ruler.push("site_links", _resolve_site_links)
     md.core.ruler.push("table_captions", _caption_tables)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", lambda *args: "</table>\n</div>\n")
     return md
 
 
-def render_markdown(md: MarkdownIt, body: str, title: str, model_url: Callable[[str], str]) -> str:
-    """HTML for a post body; `model_url` turns a model id into its page's URL, `title` captions stray tables."""
-    html: str = md.render(body, {"model_url": model_url, "title": title})
+def render_markdown(md: MarkdownIt, body: str, title: str, urls: Urls) -> str:
+    """HTML for a post body; `title` captions tables that stand under no heading."""
+    html: str = md.render(body, {"urls": urls, "title": title})
     return html
 
 
@@ -74,9 +77,13 @@ def _caption_tables(state: StateCore) -> None:
     heading = state.env.get("title", "")
     for index, token in enumerate(state.tokens):
         if token.type == "heading_open":
-            heading = state.tokens[index + 1].content
+            heading = _plain_text(state.tokens[index + 1])
         elif token.type == "table_open":
             token.meta["caption"] = heading
+
+
+def _plain_text(inline: Token) -> str:
+    return "".join(child.content for child in inline.children or [] if child.type in ("text", "code_inline"))
 
 
 def _render_table_open(self: Any, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
@@ -86,12 +93,19 @@ def _render_table_open(self: Any, tokens: list[Token], idx: int, options: Option
     return f"{scroll_box}<caption><span>{caption}</span></caption>\n" if caption else scroll_box
 
 
-def _resolve_model_links(state: StateCore) -> None:
-    model_url: Callable[[str], str] | None = state.env.get("model_url")
+def _resolve_site_links(state: StateCore) -> None:
+    urls: Urls | None = state.env.get("urls")
+    if urls is None:
+        return
     for link in _links(state.tokens):
-        href = str(link.attrGet("href") or "")
-        if href.startswith(MODEL_SCHEME) and model_url is not None:
-            link.attrSet("href", model_url(href.removeprefix(MODEL_SCHEME)))
+        attribute = "src" if link.type == "image" else "href"
+        target = str(link.attrGet(attribute) or "")
+        if target.startswith(MODEL_SCHEME):
+            link.attrSet(attribute, urls.model(target.removeprefix(MODEL_SCHEME)))
+        elif target.startswith(POST_SCHEME):
+            link.attrSet(attribute, urls.post(target.removeprefix(POST_SCHEME)))
+        elif target.startswith("/") and not target.startswith("//"):
+            link.attrSet(attribute, urls.path(target.removeprefix("/")))
 
 
 def _links(tokens: list[Token]) -> Iterator[Token]:
@@ -102,8 +116,8 @@ def _links(tokens: list[Token]) -> Iterator[Token]:
             yield from _links(token.children)
 
 
-def link_problems(body: str, model_ids: set[str]) -> list[LinkProblem]:
-    """Links that would break or be dropped: unknown models, unsafe schemes, remote images."""
+def link_problems(body: str, model_ids: set[str], post_ids: set[str]) -> list[LinkProblem]:
+    """Links that would break or be dropped: unknown models or posts, unsafe schemes, remote images."""
     md = make_markdown()
     md.validateLink = lambda url: True  # type: ignore[method-assign]
     lines = body.split("\n")
@@ -113,13 +127,13 @@ def link_problems(body: str, model_ids: set[str]) -> list[LinkProblem]:
         for token in _links(block.children or []):
             url = str(token.attrGet("href") or token.attrGet("src") or "")
             position = cursor.find(url)
-            message = _link_message(url, token.type == "image", model_ids)
+            message = _link_message(url, token.type == "image", model_ids, post_ids)
             if message:
                 problems.append(LinkProblem(position, message))
     return problems
 
 
-def _link_message(url: str, image: bool, model_ids: set[str]) -> str | None:
+def _link_message(url: str, image: bool, model_ids: set[str], post_ids: set[str]) -> str | None:
     if not is_safe_target(url, image=image):
         if image:
             return f"image '{url}' must be a file on this site (no other servers, no data: URLs)"
@@ -127,6 +141,9 @@ def _link_message(url: str, image: bool, model_ids: set[str]) -> str | None:
     model_id = url.removeprefix(MODEL_SCHEME)
     if url.startswith(MODEL_SCHEME) and model_id not in model_ids:
         return f"link 'model:{model_id}' names no model in content/models/"
+    post_id = url.removeprefix(POST_SCHEME)
+    if url.startswith(POST_SCHEME) and post_id not in post_ids:
+        return f"link 'post:{post_id}' names no post in content/posts/"
     return None
 
 

@@ -76,25 +76,17 @@ def merge(content: Content) -> SiteData:
 
 
 def leaderboard_for(post: Post, content: Content) -> Leaderboard:
-    tiers = sorted(content.site.tiers, key=lambda tier: (tier.order, tier.id))
     tables = [
-        TierTable(tier, [_row(pick, tier.id, content) for pick in post.meta.picks.get(tier.id, [])]) for tier in tiers
+        TierTable(tier, [_row(pick, tier.id, content) for pick in post.meta.picks.get(tier.id, [])])
+        for tier in content.site.ordered_tiers()
     ]
     wait_list = [_wait_row(pick, content) for pick in post.meta.wait_list]
     return Leaderboard(post, tables, wait_list)
 
 
-def find_quantization(model: Model, quant: str | None, tier_id: str) -> Quantization | None:
-    """The quantization row a pick means: its format, narrowed to the tier when several match."""
-    rows = [q for q in model.record.quantizations if quant is None or q.format == quant]
-    if len(rows) > 1 or quant is None:
-        rows = [q for q in rows if q.tier == tier_id]
-    return rows[0] if len(rows) == 1 else None
-
-
 def _row(pick: TierPick, tier_id: str, content: Content) -> LeaderboardRow:
     model = content.models[pick.model]
-    quant = find_quantization(model, pick.quant, tier_id)
+    quant = model.quantization_for(pick.quant, tier_id)
     record_speed = quant.speed if quant else None
     return LeaderboardRow(
         category=pick.category,

@@ -6,6 +6,7 @@ depends on nothing but its plan: it can later run in parallel or be cached.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import traceback
 from collections import Counter
@@ -39,17 +40,20 @@ class RenderedSite:
     page_counts: dict[str, int]
     """Pages of each kind, in the order they were planned."""
     static_count: int
+    base_url: str
 
 
 def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
     content = data.content
     current = data.current
     pages = [Page("home page", urls.home(), "home.html", {"leaderboard": current})]
-    for table in current.tiers if current else []:
-        pages.append(Page("tier page", urls.tier(table.tier.id), "tier.html", {"leaderboard": current, "table": table}))
+    tables = {table.tier.id: table for table in current.tiers} if current else {}
+    for tier in content.site.ordered_tiers():
+        context: dict[str, Any] = {"leaderboard": current, "tier": tier, "table": tables.get(tier.id)}
+        pages.append(Page("tier page", urls.tier(tier.id), "tier.html", context))
     pages.append(Page("wait list page", urls.wait_list(), "wait_list.html", {"leaderboard": current}))
     for model in content.models.values():
-        context: dict[str, Any] = {"model": model, "appearances": data.appearances[model.id]}
+        context = {"model": model, "appearances": data.appearances[model.id]}
         pages.append(Page("model page", urls.model(model.id), "model.html", context))
     pages.append(Page("model index", urls.models(), "models.html", {"models": list(content.models.values())}))
     for week in data.weeks:
@@ -72,7 +76,8 @@ def render_site(data: SiteData, templates_dir: Path, static_dir: Path, urls: Url
             files[output_file(page.url, urls.prefix)] = html.encode("utf-8")
     if problems:
         raise BuildFailed(problems)
-    return RenderedSite(dict(sorted(files.items())), dict(Counter(page.kind for page in pages)), len(static_files))
+    counts = dict(Counter(page.kind for page in pages))
+    return RenderedSite(dict(sorted(files.items())), counts, len(static_files), urls.base_url)
 
 
 def make_environment(
@@ -91,14 +96,20 @@ def make_environment(
     env.globals.update(
         site=data.content.site,
         urls=urls,
-        current=data.current,
-        tiers=sorted(data.content.site.tiers, key=lambda tier: (tier.order, tier.id)),
+        tiers=data.content.site.ordered_tiers(),
         sources={source.id: source for source in data.content.site.sources},
-        asset=lambda name: f"{urls.static(name)}?v={versions[name]}",
+        asset=functools.partial(_asset_url, urls, versions),
     )
-    env.filters["markdown"] = lambda body, title: Markup(render_markdown(md, body, title, urls.model))
+    env.filters["markdown"] = lambda body, title: Markup(render_markdown(md, body, title, urls))
     env.filters["number"] = lambda value: f"{value:g}"
     return env
+
+
+def _asset_url(urls: Urls, versions: Mapping[str, str], name: str) -> str:
+    """A static file's URL, versioned by its content so browsers never keep a stale copy."""
+    if name not in versions:
+        raise LookupError(f"static file '{name}' not found in static/")
+    return f"{urls.static(name)}?v={versions[name]}"
 
 
 def _static_files(static_dir: Path) -> dict[str, bytes]:

@@ -8,11 +8,14 @@ The README's content reference is generated from these classes.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import types
+import typing
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from site_builder.figures import CountField, SizeField, SpeedField
+from site_builder.urls import check_base_url
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9.-]*$"
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
@@ -30,7 +33,9 @@ WebUrl = Annotated[str, AfterValidator(_safe_url)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        strict=True, extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False
+    )
 
 
 # --- content/site.yaml -------------------------------------------------------
@@ -86,7 +91,7 @@ class SiteConfig(Strict):
     """Site name, shown in every page header."""
     description: Text
     """One sentence about the site, for the home page and search engines."""
-    base_url: WebUrl
+    base_url: Annotated[str, AfterValidator(check_base_url)]
     """Where the site is published, e.g. `https://user.github.io/repo/`; every link starts here."""
     language: Text = "en"
     """Language of the content (HTML `lang`)."""
@@ -96,6 +101,9 @@ class SiteConfig(Strict):
     """How the wait list is titled and explained."""
     sources: list[Source] = []
     """Publications that records cite."""
+
+    def ordered_tiers(self) -> list[Tier]:
+        return sorted(self.tiers, key=lambda tier: (tier.order, tier.id))
 
 
 # --- content/models/<id>.yaml ------------------------------------------------
@@ -261,3 +269,25 @@ class PostFrontMatter(Strict):
     """The week's leaderboard: for each tier id, its rows in order."""
     wait_list: list[WaitListPick] = []
     """The week's wait list, in order."""
+
+
+def unwrap(annotation: Any) -> Any:
+    """The type inside Annotated[...] and Optional[...]."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next(arg for arg in typing.get_args(annotation) if arg is not type(None))
+        else:
+            return annotation
+
+
+def nested_model(annotation: Any) -> type[BaseModel] | None:
+    """The schema class a field holds directly or in a list or mapping, if any."""
+    annotation = unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if typing.get_origin(annotation) in (list, dict):
+        return nested_model(typing.get_args(annotation)[-1])
+    return None

@@ -1,15 +1,38 @@
-"""A small static server for previewing a built site on this machine only."""
+"""A small static server for previewing a built site on this machine only.
+
+The site is served under its base URL's path (e.g. /home-gpu-leaderboard/), so the
+preview is the very build that gets published, links and all.
+"""
 
 from __future__ import annotations
 
 import functools
+import posixpath
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
-    """Serves the site's own 404.html for missing pages, as GitHub Pages does."""
+    """Serves the folder at `prefix`; the site's own 404.html for anything missing, as GitHub Pages does."""
+
+    def __init__(self, *args: object, prefix: str = "/", **kwargs: object) -> None:
+        self.prefix = prefix
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def do_GET(self) -> None:
+        if self.prefix != "/" and self.path in ("/", ""):
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", self.prefix)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):
+            return posixpath.join(str(self.directory), "\0outside-the-site")
+        return super().translate_path("/" + path.removeprefix(self.prefix))
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         not_found = Path(self.directory) / "404.html"
@@ -25,7 +48,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def serve(folder: Path, port: int) -> None:
-    handler = functools.partial(PreviewHandler, directory=str(folder))
+def serve(folder: Path, port: int, prefix: str) -> None:
+    handler = functools.partial(PreviewHandler, directory=str(folder), prefix=prefix)
     with ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
         server.serve_forever()

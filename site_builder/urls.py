@@ -6,14 +6,20 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 
+def check_base_url(url: str) -> str:
+    """An absolute http(s) address with a host and no query or fragment; a missing final '/' is added."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"base URL '{url}' must be absolute, like https://user.github.io/repo/")
+    if parts.query or parts.fragment:
+        raise ValueError(f"base URL '{url}' must not have a query (?) or fragment (#)")
+    return url if url.endswith("/") else url + "/"
+
+
 @dataclass(frozen=True)
 class Urls:
     base_url: str
-    """Absolute, ending in '/', e.g. `https://user.github.io/repo/`."""
-
-    @classmethod
-    def from_base(cls, base_url: str) -> Urls:
-        return cls(base_url if base_url.endswith("/") else base_url + "/")
+    """Checked by `check_base_url`: absolute, ending in '/', e.g. `https://user.github.io/repo/`."""
 
     @property
     def prefix(self) -> str:
@@ -22,9 +28,6 @@ class Urls:
 
     def path(self, relative: str) -> str:
         return self.prefix + relative
-
-    def absolute(self, relative: str) -> str:
-        return self.base_url + relative
 
     def canonical(self, url_path: str) -> str:
         """The absolute address of a page, from its URL path."""

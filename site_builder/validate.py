@@ -1,13 +1,14 @@
 """Stage 2, validate: check loaded data against the schema and across files.
 
 Every problem is collected with its file, line and column; the stage raises once.
+A file that fails its own checks is left out of the cross-file checks, so one
+mistake is reported once rather than again by everything that refers to it.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-import types
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +20,6 @@ from pydantic_core import ErrorDetails
 from site_builder.content import Content, Model, Post
 from site_builder.load import LoadedContent, LoadedPost, LoadedYaml
 from site_builder.markdown import link_problems
-from site_builder.merge import find_quantization
 from site_builder.problems import BuildFailed, Problem
 from site_builder.schema import (
     SLUG_PATTERN,
@@ -30,6 +30,7 @@ from site_builder.schema import (
     PostFrontMatter,
     Quantization,
     SiteConfig,
+    unwrap,
 )
 from site_builder.yaml_source import Loc, YamlDocument
 
@@ -50,17 +51,51 @@ class Reporter:
         self.problems.append(Problem(self.path, position.line, position.column, message))
 
 
+@dataclass(frozen=True)
+class Known:
+    """What content may refer to. Ids of files that failed their own checks count as known."""
+
+    tier_ids: set[str] | None
+    """None when site.yaml is invalid: tier references are then not checked."""
+    source_ids: set[str] | None
+    models: dict[str, Model]
+    invalid_model_ids: set[str]
+    post_ids: set[str]
+
+    def model(self, model_id: str, loc: Loc, report: Reporter) -> Model | None:
+        if model_id not in self.models and model_id not in self.invalid_model_ids:
+            report.at(loc, _unknown("model", model_id, set(self.models), "records in content/models/"))
+        return self.models.get(model_id)
+
+    def check_tier(self, tier_id: str, loc: Loc, report: Reporter) -> None:
+        if self.tier_ids is not None and tier_id not in self.tier_ids:
+            report.at(loc, _unknown("tier", tier_id, self.tier_ids, "tiers in content/site.yaml"))
+
+    def check_source(self, source_id: str, loc: Loc, report: Reporter) -> None:
+        if self.source_ids is not None and source_id not in self.source_ids:
+            report.at(loc, _unknown("source", source_id, self.source_ids, "sources in content/site.yaml"))
+
+
 def validate_content(loaded: LoadedContent) -> Content:
     """Check everything; raise BuildFailed with every problem, or return typed content."""
-    problems: list[Problem] = []
-    site = _parse(SiteConfig, loaded.site, problems)
-    models = {m.file.id: m for m in (_model(item, problems) for item in loaded.models) if m}
-    posts = [p for p in (_post(item, problems) for item in loaded.posts) if p]
-    if site is not None:
+    problems = list(loaded.problems)
+    site = _parse(SiteConfig, loaded.site, problems) if loaded.site else None
+    if site is not None and loaded.site is not None:
         _check_site(site, _reporter(loaded.site, problems))
-        _check_models(site, loaded.models, models, problems)
-        invalid = {item.file.id for item in loaded.models} - set(models)
-        _check_posts(loaded.posts, Known({tier.id for tier in site.tiers}, models, invalid), problems)
+    models = {model.id: model for model in (_model(item, problems) for item in loaded.models) if model}
+    known = Known(
+        tier_ids={tier.id for tier in site.tiers} if site else None,
+        source_ids={source.id for source in site.sources} if site else None,
+        models=models,
+        invalid_model_ids=loaded.unreadable_model_ids | ({item.file.id for item in loaded.models} - set(models)),
+        post_ids=loaded.post_ids,
+    )
+    _check_model_ids(loaded.models, problems)
+    for item in loaded.models:
+        if item.file.id in models:
+            _check_record(models[item.file.id].record, known, _reporter(item, problems))
+    posts = [post for post in (_post(item, problems) for item in loaded.posts) if post]
+    _check_posts(loaded.posts, known, problems)
     if problems or site is None:
         raise BuildFailed(problems)
     posts.sort(key=lambda post: post.meta.week)
@@ -102,9 +137,8 @@ def describe_error(schema: type[BaseModel], detail: ErrorDetails) -> str:
     if kind == "missing":
         return f"missing required key '{key}'"
     message = detail["msg"].removeprefix("Value error, ")
-    shown = detail.get("input")
     if kind.endswith("_type") or kind in ("literal_error", "string_pattern_mismatch"):
-        message = f"{message} (got {_show(shown)})"
+        message = f"{message} (got {_show(detail.get('input'))})"
     return f"'{key}': {message}" if key else message
 
 
@@ -117,48 +151,37 @@ def _show(value: Any) -> str:
 
 
 def _allowed_keys(schema: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
-    current: Any = schema
+    """The keys of the schema class found at `loc`, walking fields, list items and mapping values."""
+    annotation: Any = schema
     for part in loc:
-        if isinstance(part, str) and isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(part)
-            current = _inner_model(field.annotation) if field else None
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+        annotation = unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(str(part))
+            annotation = field.annotation if field else None
+        elif typing.get_origin(annotation) in (list, dict):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return []
+    annotation = unwrap(annotation)
+    is_schema = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+    return list(annotation.model_fields) if is_schema else []
 
 
-def _inner_model(annotation: Any) -> Any:
-    """The BaseModel inside Optional[...], list[...] or dict[..., ...], if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    origin = typing.get_origin(annotation)
-    if origin in (list, dict, typing.Union, types.UnionType, typing.Annotated):
-        for arg in typing.get_args(annotation):
-            found = _inner_model(arg)
-            if found is not None:
-                return found
-    return None
-
-
-def _check_file_id(file_id: str, path: str, problems: list[Problem]) -> bool:
-    if _SLUG.match(file_id):
-        return True
-    problems.append(Problem(path, 1, 1, f"file name '{file_id}' must use only a-z, 0-9, '-' and '.'"))
-    return False
+def _check_file_id(file_id: str, path: str, problems: list[Problem]) -> None:
+    if not _SLUG.match(file_id):
+        problems.append(Problem(path, 1, 1, f"file name '{file_id}' must use only a-z, 0-9, '-' and '.'"))
 
 
 def _model(item: LoadedYaml, problems: list[Problem]) -> Model | None:
+    _check_file_id(item.file.id, item.file.path, problems)
     record = _parse(ModelRecord, item, problems)
-    if record is None or not _check_file_id(item.file.id, item.file.path, problems):
-        return None
-    return Model(item.file.id, item.file, record)
+    return Model(item.file.id, item.file, record) if record and _SLUG.match(item.file.id) else None
 
 
 def _post(item: LoadedPost, problems: list[Problem]) -> Post | None:
+    _check_file_id(item.file.id, item.file.path, problems)
     meta = parse_document(PostFrontMatter, item.file.path, item.front_matter, problems)
-    if meta is None or not _check_file_id(item.file.id, item.file.path, problems):
-        return None
-    return Post(item.file.id, item.file, meta, item.body, item.body_first_line)
+    return Post(item.file.id, item.file, meta, item.body, item.body_first_line) if meta else None
 
 
 def _duplicates(values: list[str]) -> dict[int, str]:
@@ -182,23 +205,17 @@ def _check_site(site: SiteConfig, report: Reporter) -> None:
             report.at(("tiers", index, "min_vram_gb"), "'min_vram_gb' is above 'max_vram_gb'")
 
 
-def _check_models(
-    site: SiteConfig, loaded: list[LoadedYaml], models: dict[str, Model], problems: list[Problem]
-) -> None:
+def _check_model_ids(loaded: list[LoadedYaml], problems: list[Problem]) -> None:
     first_path: dict[str, str] = {}
-    source_ids = {source.id for source in site.sources}
-    tier_ids = {tier.id for tier in site.tiers}
     for item in loaded:
-        report = _reporter(item, problems)
         folded = item.file.id.lower()
         if folded in first_path:
-            report.at((), f"model id '{item.file.id}' is already used by {first_path[folded]} (ids ignore case)")
+            message = f"model id '{item.file.id}' is already used by {first_path[folded]} (ids ignore case)"
+            problems.append(Problem(item.file.path, 1, 1, message))
         first_path.setdefault(folded, item.file.path)
-        if item.file.id in models:
-            _check_record(models[item.file.id].record, source_ids, tier_ids, report)
 
 
-def _check_record(record: ModelRecord, source_ids: set[str], tier_ids: set[str], report: Reporter) -> None:
+def _check_record(record: ModelRecord, known: Known, report: Reporter) -> None:
     cited: tuple[tuple[str, Sequence[Benchmark | Quantization | MemoryNeed | HardwareStatus]], ...] = (
         ("benchmarks", record.benchmarks),
         ("quantizations", record.quantizations),
@@ -207,20 +224,14 @@ def _check_record(record: ModelRecord, source_ids: set[str], tier_ids: set[str],
     )
     for key, rows in cited:
         for index, row in enumerate(rows):
-            if row.source not in source_ids:
-                report.at(
-                    (key, index, "source"), _unknown("source", row.source, source_ids, "sources in content/site.yaml")
-                )
+            known.check_source(row.source, (key, index, "source"), report)
     for index, quant in enumerate(record.quantizations):
-        if quant.tier is not None and quant.tier not in tier_ids:
-            report.at(
-                ("quantizations", index, "tier"), _unknown("tier", quant.tier, tier_ids, "tiers in content/site.yaml")
-            )
+        if quant.tier is not None:
+            known.check_tier(quant.tier, ("quantizations", index, "tier"), report)
     names = {benchmark.name for benchmark in record.benchmarks}
     if record.headline_benchmark is not None and record.headline_benchmark not in names:
-        report.at(
-            ("headline_benchmark",), _unknown("benchmark", record.headline_benchmark, names, "benchmarks of this model")
-        )
+        message = _unknown("benchmark", record.headline_benchmark, names, "benchmarks of this model")
+        report.at(("headline_benchmark",), message)
 
 
 def _unknown(kind: str, value: str, known: set[str], where: str) -> str:
@@ -229,25 +240,13 @@ def _unknown(kind: str, value: str, known: set[str], where: str) -> str:
     return f"unknown {kind} '{value}': not among the {where}{suggestion}"
 
 
-@dataclass(frozen=True)
-class Known:
-    """What a post may refer to."""
-
-    tier_ids: set[str]
-    models: dict[str, Model]
-    invalid_models: set[str]
-    """Records that exist but failed validation: their own errors are reported, references stay quiet."""
-
-    def model(self, model_id: str, loc: Loc, report: Reporter) -> Model | None:
-        if model_id not in self.models and model_id not in self.invalid_models:
-            report.at(loc, _unknown("model", model_id, set(self.models), "records in content/models/"))
-        return self.models.get(model_id)
-
-
 def _check_posts(loaded: list[LoadedPost], known: Known, problems: list[Problem]) -> None:
+    """Checks across posts and into records; they read the raw front matter, so they run even
+    when a post's own schema check failed, and skip whatever has the wrong shape."""
     weeks: dict[int, str] = {}
     for item in loaded:
         report = Reporter(item.file.path, item.front_matter, problems)
+        _check_body_links(item, known, problems)
         meta = item.front_matter.data
         if not isinstance(meta, dict):
             continue
@@ -257,21 +256,24 @@ def _check_posts(loaded: list[LoadedPost], known: Known, problems: list[Problem]
                 report.at(("week",), f"week {week} already has a post: {weeks[week]}")
             weeks.setdefault(week, item.file.path)
         _check_picks(meta, known, report)
-        _check_body_links(item, known, problems)
+
+
+def _rows(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The mapping rows of a list, with their index; anything else the schema has reported."""
+    rows = value if isinstance(value, list) else []
+    return [
+        (index, row) for index, row in enumerate(rows) if isinstance(row, dict) and isinstance(row.get("model"), str)
+    ]
 
 
 def _check_picks(meta: dict[str, Any], known: Known, report: Reporter) -> None:
     picks = meta.get("picks")
     for tier_id, rows in picks.items() if isinstance(picks, dict) else []:
-        if tier_id not in known.tier_ids:
-            report.at(("picks", tier_id), _unknown("tier", tier_id, known.tier_ids, "tiers in content/site.yaml"))
-        for index, row in enumerate(rows if isinstance(rows, list) else []):
-            if isinstance(row, dict) and isinstance(row.get("model"), str):
-                _check_pick_row(row, tier_id, ("picks", tier_id, index), known, report)
-    wait_list = meta.get("wait_list")
-    for index, row in enumerate(wait_list if isinstance(wait_list, list) else []):
-        if isinstance(row, dict) and isinstance(row.get("model"), str):
-            known.model(row["model"], ("wait_list", index, "model"), report)
+        known.check_tier(tier_id, ("picks", tier_id), report)
+        for index, row in _rows(rows):
+            _check_pick_row(row, tier_id, ("picks", tier_id, index), known, report)
+    for index, row in _rows(meta.get("wait_list")):
+        known.model(row["model"], ("wait_list", index, "model"), report)
 
 
 def _check_pick_row(row: dict[str, Any], tier_id: str, loc: Loc, known: Known, report: Reporter) -> None:
@@ -283,7 +285,7 @@ def _check_pick_row(row: dict[str, Any], tier_id: str, loc: Loc, known: Known, r
         formats = {q.format for q in model.record.quantizations}
         if quant not in formats:
             report.at((*loc, "quant"), _unknown("quantization", quant, formats, f"quantizations of {model.id}"))
-        elif not find_quantization(model, quant, tier_id):
+        elif not model.quantization_for(quant, tier_id):
             message = f"'{quant}' has several rows in {model.id}; give each a 'tier' so one matches '{tier_id}'"
             report.at((*loc, "quant"), message)
     benchmark = row.get("benchmark")
@@ -293,6 +295,6 @@ def _check_pick_row(row: dict[str, Any], tier_id: str, loc: Loc, known: Known, r
 
 
 def _check_body_links(item: LoadedPost, known: Known, problems: list[Problem]) -> None:
-    for found in link_problems(item.body, set(known.models) | known.invalid_models):
+    for found in link_problems(item.body, set(known.models) | known.invalid_model_ids, known.post_ids):
         line = item.body_first_line + found.position.line - 1
         problems.append(Problem(item.file.path, line, found.position.column, found.message))

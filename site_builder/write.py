@@ -57,5 +57,10 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
         return
     retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
     out_dir.rename(retired / out_dir.name)
-    staging.rename(out_dir)
+    try:
+        staging.rename(out_dir)
+    except BaseException:
+        (retired / out_dir.name).rename(out_dir)
+        retired.rmdir()
+        raise
     shutil.rmtree(retired, ignore_errors=True)

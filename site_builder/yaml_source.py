@@ -15,6 +15,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import AliasEvent, NodeEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from site_builder.problems import Position
 
@@ -35,7 +36,7 @@ _COLLECTION_TAGS: dict[type[Node], str] = {
 }
 
 
-@dataclass
+@dataclass(frozen=True)
 class YamlDocument:
     """Plain data read from YAML, with the position of every key and list item."""
 
@@ -64,6 +65,10 @@ def normalise_text(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+MAX_DEPTH = 64
+"""Content never nests this deep; a deeper file is a mistake or an attack on the parser."""
+
+
 def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
     """Parse one YAML document of plain data; `line_offset` shifts reported lines."""
     yaml = YAML(typ="safe")
@@ -75,10 +80,23 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
         line, column = (mark.line, mark.column) if mark else (0, 0)
         reason = error.problem or error.context or "invalid YAML"
         raise YamlProblem(f"invalid YAML: {reason}", Position(line + 1 + line_offset, column + 1)) from None
-    document = YamlDocument(data={})
-    if node is not None:
-        document.data = _to_plain(node, (), document.positions, line_offset)
-    return document
+    except ReaderError as error:
+        where = position_of_offset(text, error.position)
+        reason = f"invalid YAML: character U+{error.character:04X} is not allowed"
+        raise YamlProblem(reason, Position(where.line + line_offset, where.column)) from None
+    except RecursionError:
+        raise YamlProblem("invalid YAML: nested too deeply", Position(1 + line_offset, 1)) from None
+    positions: dict[Loc, Position] = {}
+    if node is None:
+        return YamlDocument({}, positions)
+    positions[()] = _position(node, line_offset)
+    return YamlDocument(_to_plain(node, (), positions, line_offset), positions)
+
+
+def position_of_offset(text: str, offset: int) -> Position:
+    """Line and column (1-based) of a character offset in `text`."""
+    before = text[:offset]
+    return Position(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
 
 
 def _refuse_anchors(yaml: YAML, text: str, line_offset: int) -> None:
@@ -96,6 +114,8 @@ def _position(node: Node, line_offset: int) -> Position:
 
 
 def _to_plain(node: Node, loc: Loc, positions: dict[Loc, Position], offset: int) -> Any:
+    if len(loc) > MAX_DEPTH:
+        raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", _position(node, offset))
     expected_tag = _COLLECTION_TAGS.get(type(node))
     if expected_tag is not None and node.tag != expected_tag:
         raise YamlProblem(f"the tag '{node.tag}' is not allowed here", _position(node, offset))
@@ -140,7 +160,9 @@ def _scalar(node: Node, offset: int) -> Any:
 def _convert(kind: str, value: str) -> Any:
     match kind:
         case "int":
-            return int(value.replace("_", ""), 0)
+            digits = value.replace("_", "")
+            # YAML 1.2 reads 017 as seventeen; only 0x and 0o prefixes change the base.
+            return int(digits, 0) if digits.lstrip("+-")[:2].lower() in ("0x", "0o") else int(digits, 10)
         case "float":
             number = float(value.replace("_", ""))
             if number != number or number in (float("inf"), float("-inf")):

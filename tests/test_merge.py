@@ -10,7 +10,7 @@ from conftest import FixtureSite
 from site_builder.build import Project, check
 from site_builder.content import Content
 from site_builder.figures import Size, Speed
-from site_builder.merge import find_quantization, leaderboard_for, merge, smallest_usable_memory
+from site_builder.merge import leaderboard_for, merge, smallest_usable_memory
 
 SITE = """\
     title: Merge Board
@@ -328,14 +328,14 @@ def test_smallest_usable_memory_compares_terabytes_and_gigabytes(content: Conten
         (None, "8gb", None),
     ],
 )
-def test_find_quantization(content: Content, quant: str | None, tier: str, expected: tuple[str, str] | None) -> None:
-    found = find_quantization(content.models["alpha"], quant, tier)
+def test_quantization_for(content: Content, quant: str | None, tier: str, expected: tuple[str, str] | None) -> None:
+    found = content.models["alpha"].quantization_for(quant, tier)
     assert (None if found is None else (found.format, found.tier)) == expected
 
 
-def test_find_quantization_on_a_model_without_rows(content: Content) -> None:
-    assert find_quantization(content.models["giant"], None, "24gb") is None
-    assert find_quantization(content.models["giant"], "Q4", "24gb") is None
+def test_quantization_for_on_a_model_without_rows(content: Content) -> None:
+    assert content.models["giant"].quantization_for(None, "24gb") is None
+    assert content.models["giant"].quantization_for("Q4", "24gb") is None
 
 
 def test_merge_builds_a_leaderboard_per_week_oldest_first(content: Content) -> None:

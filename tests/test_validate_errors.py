@@ -331,7 +331,7 @@ def test_site_yaml_errors_are_located(make_site: MakeSite) -> None:
     )
     assert_fails(
         site,
-        "content/site.yaml:3:1: 'base_url': 'javascript:alert(1)' must start with https:// or http://",
+        "content/site.yaml:3:1: 'base_url': base URL 'javascript:alert(1)' must be absolute, like https://user.github.io/repo/",
         "content/site.yaml:4:1: 'tiers': List should have at least 1 item after validation, not 0",
     )
 
@@ -527,8 +527,8 @@ def test_duplicate_key_in_a_model_file(make_site: MakeSite) -> None:
 
 def test_model_file_that_is_not_utf8(make_site: MakeSite) -> None:
     site = make_site()
-    site.root.joinpath(GIANT).write_bytes(b"name: Gi\xe9nt\nvendor: Giant Co\n")
-    assert_fails(site, f"{GIANT}:1:1: not UTF-8 text (byte 8)")
+    site.root.joinpath(GIANT).write_bytes(b"name: Giant\nvendor: G\xc3\xa9ant \xe9 Co\n")
+    assert_fails(site, f"{GIANT}:2:15: not UTF-8 text; save the file as UTF-8")
 
 
 def test_model_file_that_is_a_list(make_site: MakeSite) -> None:

@@ -81,7 +81,7 @@ def test_position_falls_back_to_the_nearest_enclosing_key() -> None:
 def test_top_level_list_items_have_positions() -> None:
     document = read_yaml("- a\n- b\n")
     assert document.data == ["a", "b"]
-    assert document.positions == {(0,): Position(1, 3), (1,): Position(2, 3)}
+    assert document.positions == {(): Position(1, 1), (0,): Position(1, 3), (1,): Position(2, 3)}
 
 
 def test_empty_text_is_an_empty_mapping() -> None:
