@@ -7,10 +7,10 @@ preview is the very build that gets published, links and all.
 from __future__ import annotations
 
 import functools
-import posixpath
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import BinaryIO
 
 
 class PreviewHandler(SimpleHTTPRequestHandler):
@@ -29,9 +29,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
+    def send_head(self) -> BinaryIO | None:
+        if not self.path.startswith(self.prefix):
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return None
+        return super().send_head()
+
     def translate_path(self, path: str) -> str:
-        if not path.startswith(self.prefix):
-            return posixpath.join(str(self.directory), "\0outside-the-site")
         return super().translate_path("/" + path.removeprefix(self.prefix))
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.events import AliasEvent, NodeEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
@@ -73,7 +73,7 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
     """Parse one YAML document of plain data; `line_offset` shifts reported lines."""
     yaml = YAML(typ="safe")
     try:
-        _refuse_anchors(yaml, text, line_offset)
+        _check_events(yaml, text, line_offset)
         node = yaml.compose(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -84,8 +84,6 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
         where = position_of_offset(text, error.position)
         reason = f"invalid YAML: character U+{error.character:04X} is not allowed"
         raise YamlProblem(reason, Position(where.line + line_offset, where.column)) from None
-    except RecursionError:
-        raise YamlProblem("invalid YAML: nested too deeply", Position(1 + line_offset, 1)) from None
     positions: dict[Loc, Position] = {}
     if node is None:
         return YamlDocument({}, positions)
@@ -99,14 +97,27 @@ def position_of_offset(text: str, offset: int) -> Position:
     return Position(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
 
 
-def _refuse_anchors(yaml: YAML, text: str, line_offset: int) -> None:
+def _check_events(yaml: YAML, text: str, line_offset: int) -> None:
+    """Refuse anchors, aliases and deep nesting from the event stream, before anything is built.
+
+    The event parser is iterative; composing a tree is recursive (in C, with clib), and
+    a few hundred kilobytes of brackets would overflow its stack.
+    """
+    depth = 0
     for event in yaml.parse(text):
+        mark = event.start_mark
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
-            mark = event.start_mark
             raise YamlProblem(
                 "YAML anchors and aliases (&name, *name) are not allowed; write the value out",
                 Position(mark.line + 1 + line_offset, mark.column + 1),
             )
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                message = f"nested more than {MAX_DEPTH} levels deep"
+                raise YamlProblem(message, Position(mark.line + 1 + line_offset, mark.column + 1))
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
 
 
 def _position(node: Node, line_offset: int) -> Position:
@@ -114,8 +125,6 @@ def _position(node: Node, line_offset: int) -> Position:
 
 
 def _to_plain(node: Node, loc: Loc, positions: dict[Loc, Position], offset: int) -> Any:
-    if len(loc) > MAX_DEPTH:
-        raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", _position(node, offset))
     expected_tag = _COLLECTION_TAGS.get(type(node))
     if expected_tag is not None and node.tag != expected_tag:
         raise YamlProblem(f"the tag '{node.tag}' is not allowed here", _position(node, offset))

@@ -1,6 +1,7 @@
 """Golden HTML: a few pages of the tiny fixture site, compared byte for byte with tests/golden/.
 
-Any change to the templates, the static files or the renderer shows up here as a diff.
+Any change to the templates or the renderer shows up here as a diff. The fixture's static
+files are fixed stand-ins, so restyling the site does not churn these files.
 When the change is intended, rewrite the golden files, read the diff (`git diff tests/golden`)
 and commit it with the change:
 
@@ -26,6 +27,8 @@ UPDATE_COMMAND = "UPDATE_GOLDEN=1 scripts/test tests/test_golden.py"
 @pytest.fixture
 def built(make_site: Callable[..., FixtureSite]) -> Path:
     site = make_site()
+    site.write("static/style.css", "body { color: black; }\n")
+    site.write("static/favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>\n")
     result = site.run("build")
     assert result.code == 0, result.err
     return site.root / "_site"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from conftest import MODEL_YAML, FixtureSite
+import pytest
+from conftest import BIG_MODEL_YAML, MODEL_YAML, POST_MD, SITE_YAML, FixtureSite
 
 MakeSite = Callable[..., FixtureSite]
 
@@ -697,3 +698,96 @@ def test_build_refuses_to_write_over_the_content_folder(make_site: MakeSite) -> 
         summary_line(1),
     ]
     assert sorted(path.name for path in (site.root / "content").rglob("*")) == before
+
+
+# --- every stage's problems in one run ----------------------------------------------------------
+
+
+def test_unreadable_yaml_does_not_hide_other_files_problems(make_site: MakeSite) -> None:
+    post = POST_MD.replace("quant: Q4_K_M", "quantt: Q4_K_M")
+    site = make_site({GIANT: "name: [unclosed\n", POST: post})
+    assert_fails(
+        site,
+        f"{GIANT}:2:1: invalid YAML: did not find expected ',' or ']'",
+        f"{POST}:10:7: unknown key 'quantt'; did you mean 'quant'?",
+    )
+
+
+def test_invalid_site_yaml_does_not_hide_post_problems(make_site: MakeSite) -> None:
+    site_yaml = SITE_YAML.replace("title: Test Board", "titel: Test Board")
+    post = POST_MD.replace("quant: Q4_K_M", "quant: Q4_K_S")
+    site = make_site({"content/site.yaml": site_yaml, POST: post})
+    assert_fails(
+        site,
+        f"{POST}:10:7: unknown quantization 'Q4_K_S': not among the quantizations of alpha; did you mean 'Q4_K_M'?",
+        "content/site.yaml:1:1: missing required key 'title'",
+        "content/site.yaml:1:1: unknown key 'titel'; did you mean 'title'?",
+    )
+
+
+def test_invalid_record_with_a_bad_file_name_reports_both(make_site: MakeSite) -> None:
+    site = make_site({"content/models/Bad_Name.yaml": "name: Bad\n"})
+    assert_fails(
+        site,
+        "content/models/Bad_Name.yaml:1:1: file name 'Bad_Name' must use only a-z, 0-9, '-' and '.'",
+        "content/models/Bad_Name.yaml:1:1: missing required key 'vendor'",
+    )
+
+
+def test_front_matter_that_is_not_a_mapping_points_at_its_first_line(make_site: MakeSite) -> None:
+    site = make_site({POST: "---\n- just\n- a list\n---\nBody\n"})
+    assert_fails(site, f"{POST}:2:1: expected a mapping of keys to values at the top of the file")
+
+
+def test_post_links_and_their_targets(make_site: MakeSite) -> None:
+    post = POST_MD.replace(
+        "Read about [Alpha](model:alpha).", "See [last week](post:week-00) and [this](post:week-01)."
+    )
+    site = make_site({POST: post})
+    assert_fails(site, f"{POST}:19:17: link 'post:week-00' names no post in content/posts/")
+
+
+def test_figures_too_large_to_be_numbers(make_site: MakeSite) -> None:
+    huge = "9" * 400
+    site = make_site(
+        {
+            ALPHA: MODEL_YAML.replace("score: 70.5", "score: 1e999"),
+            GIANT: BIG_MODEL_YAML.replace('memory: "~600 GB"', f"memory: {huge} GB"),
+        }
+    )
+    assert_fails(
+        site,
+        f"{ALPHA}:8:12: cannot read '1e999' as a finite number",
+        f"{GIANT}:5:5: 'memory': '{huge} GB' is too large",
+    )
+
+
+# --- the command line refuses bad arguments without a traceback --------------------------------
+
+
+def test_bad_base_url_on_the_command_line(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
+    site = make_site()
+    with pytest.raises(SystemExit) as caught:
+        site.run("build", "--base-url", "example.org/board")
+    assert caught.value.code == 2
+    assert (
+        "argument --base-url: base URL 'example.org/board' must be absolute, like https://user.github.io/repo/"
+        in capsys.readouterr().err
+    )
+    assert not (site.root / "_site").exists()
+
+
+def test_base_url_with_a_query_is_refused_in_site_yaml(make_site: MakeSite) -> None:
+    site_yaml = SITE_YAML.replace("https://example.test/board/", "https://example.test/board/?utm=1")
+    site = make_site({"content/site.yaml": site_yaml})
+    assert_fails(
+        site,
+        "content/site.yaml:3:1: 'base_url': base URL 'https://example.test/board/?utm=1' "
+        "must not have a query (?) or fragment (#)",
+    )
+
+
+def test_reference_update_of_a_missing_file(make_site: MakeSite) -> None:
+    result = make_site().run("reference", "--update", "NOPE.md")
+    assert result.code == 1
+    assert result.err == "error: No such file or directory: NOPE.md\n"

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from site_builder.problems import Position
-from site_builder.yaml_source import YamlProblem, normalise_text, read_yaml
+from site_builder.yaml_source import MAX_DEPTH, YamlProblem, normalise_text, read_yaml
 
 ANCHOR_MESSAGE = "YAML anchors and aliases (&name, *name) are not allowed; write the value out"
 
@@ -359,3 +359,34 @@ def test_yaml_problem_is_an_exception_with_message_and_position() -> None:
     problem = refused("a: 1\na: 2\n")
     assert isinstance(problem, Exception)
     assert str(problem) == "duplicate key 'a'"
+
+
+# --- hostile or odd input ------------------------------------------------------------------------
+
+
+def test_control_characters_are_located() -> None:
+    with pytest.raises(YamlProblem) as caught:
+        read_yaml("name: ok\nvendor: bad\x01value\n", line_offset=1)
+    assert caught.value.message == "invalid YAML: character U+0001 is not allowed"
+    assert caught.value.position == Position(3, 12)
+
+
+def test_deep_nesting_is_refused_before_it_can_overflow_the_parser_stack() -> None:
+    # Composing 200,000 nested lists crashes the C composer of ruamel.yaml.clib outright.
+    with pytest.raises(YamlProblem) as caught:
+        read_yaml("license: " + "[" * 200_000 + "]" * 200_000 + "\n")
+    assert caught.value.message == f"nested more than {MAX_DEPTH} levels deep"
+    # The top-level mapping is level 1, so the first "[" (column 10) is level 2.
+    assert caught.value.position == Position(1, 10 + MAX_DEPTH - 1)
+
+
+def test_nesting_past_the_limit_is_located() -> None:
+    with pytest.raises(YamlProblem) as caught:
+        read_yaml("a: " + "[" * (MAX_DEPTH + 2) + "]" * (MAX_DEPTH + 2) + "\n")
+    assert caught.value.message == f"nested more than {MAX_DEPTH} levels deep"
+    assert caught.value.position.line == 1
+
+
+@pytest.mark.parametrize(("text", "value"), [("017", 17), ("0x1F", 31), ("0o17", 15), ("-042", -42), ("1_000", 1000)])
+def test_integers_read_as_yaml_1_2_does(text: str, value: int) -> None:
+    assert read_yaml(f"week: {text}\n").data == {"week": value}
