@@ -205,6 +205,8 @@ class ModelRecord(Strict):
     """Parameters active per token (MoE), e.g. `15B`."""
     context_window: CountField | None = None
     """Longest context in tokens, e.g. `10M`."""
+    specs_source: Slug | None = None
+    """The `id` of the source (in `site.yaml`) for the licence, architecture and sizes above."""
     summary: str = ""
     """One sentence for readers, in our own words."""
     headline_benchmark: str | None = None

@@ -225,6 +225,8 @@ def _check_record(record: ModelRecord, known: Known, report: Reporter) -> None:
     for key, rows in cited:
         for index, row in enumerate(rows):
             known.check_source(row.source, (key, index, "source"), report)
+    if record.specs_source is not None:
+        known.check_source(record.specs_source, ("specs_source",), report)
     for index, quant in enumerate(record.quantizations):
         if quant.tier is not None:
             known.check_tier(quant.tier, ("quantizations", index, "tier"), report)

@@ -70,3 +70,13 @@ def test_tier_ids_never_clash_with_page_ids(make_site: MakeSite) -> None:
     home = (site.root / "_site/index.html").read_text()
     ids = re.findall(r'\sid="([^"]+)"', home)
     assert len(ids) == len(set(ids)), sorted(ids)
+
+
+def test_specifications_name_their_source(make_site: MakeSite) -> None:
+    site = make_site()
+    alpha = site.root / "content/models/alpha.yaml"
+    alpha.write_text(alpha.read_text().replace("total_params: 7B", "total_params: 7B\nspecs_source: src"))
+    assert site.run("build").code == 0
+    html = (site.root / "_site/models/alpha/index.html").read_text()
+    assert "<dt>Total parameters</dt><dd>7B</dd>" in html
+    assert "<dt>Source</dt><dd>Test Source</dd>" in html

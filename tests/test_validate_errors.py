@@ -88,8 +88,8 @@ def test_misspelt_keys_are_unknown_with_a_suggestion(make_site: MakeSite) -> Non
 def test_unknown_key_without_a_close_match_lists_the_allowed_keys(make_site: MakeSite) -> None:
     site = make_site({POST: QUIET_POST, GIANT: "name: Giant 1T\nvendor: Giant Co\ncolour: red\n"})
     allowed = (
-        "name, vendor, license, architecture, total_params, active_params, context_window, summary, "
-        "headline_benchmark, links, notes, benchmarks, quantizations, memory, hardware_status"
+        "name, vendor, license, architecture, total_params, active_params, context_window, specs_source, "
+        "summary, headline_benchmark, links, notes, benchmarks, quantizations, memory, hardware_status"
     )
     assert_fails(site, f"{GIANT}:3:1: unknown key 'colour'; allowed keys: {allowed}")
 
@@ -791,3 +791,11 @@ def test_reference_update_of_a_missing_file(make_site: MakeSite) -> None:
     result = make_site().run("reference", "--update", "NOPE.md")
     assert result.code == 1
     assert result.err == "error: No such file or directory: NOPE.md\n"
+
+
+def test_unknown_specs_source(make_site: MakeSite) -> None:
+    alpha = MODEL_YAML.replace("total_params: 7B", "total_params: 7B\n    specs_source: srcc")
+    assert_fails(
+        make_site({ALPHA: alpha}),
+        f"{ALPHA}:5:1: unknown source 'srcc': not among the sources in content/site.yaml; did you mean 'src'?",
+    )
