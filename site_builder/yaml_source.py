@@ -7,13 +7,15 @@ bytes can expand to gigabytes when walked), and so are duplicate keys.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, NodeEvent
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, Event, NodeEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
@@ -71,33 +73,51 @@ MAX_DEPTH = 64
 
 def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
     """Parse one YAML document of plain data; `line_offset` shifts reported lines."""
+    text = normalise_text(text)
     yaml = YAML(typ="safe")
+    where = _Locator(text, line_offset)
     try:
-        _check_events(yaml, text, line_offset)
+        _check_events(yaml, text, where)
         node = yaml.compose(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        line, column = (mark.line, mark.column) if mark else (0, 0)
         reason = error.problem or error.context or "invalid YAML"
-        raise YamlProblem(f"invalid YAML: {reason}", Position(line + 1 + line_offset, column + 1)) from None
+        raise YamlProblem(f"invalid YAML: {reason}", where.at(mark.index if mark else 0)) from None
     except ReaderError as error:
-        where = position_of_offset(text, error.position)
         reason = f"invalid YAML: character U+{error.character:04X} is not allowed"
-        raise YamlProblem(reason, Position(where.line + line_offset, where.column)) from None
+        raise YamlProblem(reason, where.at(error.position)) from None
     positions: dict[Loc, Position] = {}
     if node is None:
         return YamlDocument({}, positions)
-    positions[()] = _position(node, line_offset)
-    return YamlDocument(_to_plain(node, (), positions, line_offset), positions)
+    positions[()] = where.of(node)
+    return YamlDocument(_to_plain(node, (), positions, where), positions)
 
 
 def position_of_offset(text: str, offset: int) -> Position:
     """Line and column (1-based) of a character offset in `text`."""
-    before = text[:offset]
-    return Position(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+    return _Locator(text, 0).at(offset)
 
 
-def _check_events(yaml: YAML, text: str, line_offset: int) -> None:
+class _Locator:
+    """Lines and columns of character offsets, counting only LF as a line break.
+
+    YAML also breaks lines at U+0085, U+2028 and U+2029, which editors show inside
+    a line; the parser's own line numbers would then drift from what editors see.
+    """
+
+    def __init__(self, text: str, line_offset: int) -> None:
+        self.line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
+        self.line_offset = line_offset
+
+    def at(self, index: int) -> Position:
+        line = bisect.bisect_right(self.line_starts, index) - 1
+        return Position(line + 1 + self.line_offset, index - self.line_starts[line] + 1)
+
+    def of(self, item: Node | Event) -> Position:
+        return self.at(item.start_mark.index)
+
+
+def _check_events(yaml: YAML, text: str, where: _Locator) -> None:
     """Refuse anchors, aliases and deep nesting from the event stream, before anything is built.
 
     The event parser is iterative; composing a tree is recursive (in C, with clib), and
@@ -105,65 +125,57 @@ def _check_events(yaml: YAML, text: str, line_offset: int) -> None:
     """
     depth = 0
     for event in yaml.parse(text):
-        mark = event.start_mark
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
-            raise YamlProblem(
-                "YAML anchors and aliases (&name, *name) are not allowed; write the value out",
-                Position(mark.line + 1 + line_offset, mark.column + 1),
-            )
+            message = "YAML anchors and aliases (&name, *name) are not allowed; write the value out"
+            raise YamlProblem(message, where.of(event))
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                message = f"nested more than {MAX_DEPTH} levels deep"
-                raise YamlProblem(message, Position(mark.line + 1 + line_offset, mark.column + 1))
+                raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", where.of(event))
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
 
 
-def _position(node: Node, line_offset: int) -> Position:
-    return Position(node.start_mark.line + 1 + line_offset, node.start_mark.column + 1)
-
-
-def _to_plain(node: Node, loc: Loc, positions: dict[Loc, Position], offset: int) -> Any:
+def _to_plain(node: Node, loc: Loc, positions: dict[Loc, Position], where: _Locator) -> Any:
     expected_tag = _COLLECTION_TAGS.get(type(node))
     if expected_tag is not None and node.tag != expected_tag:
-        raise YamlProblem(f"the tag '{node.tag}' is not allowed here", _position(node, offset))
+        raise YamlProblem(f"the tag '{node.tag}' is not allowed here", where.of(node))
     if isinstance(node, MappingNode):
-        return _mapping(node, loc, positions, offset)
+        return _mapping(node, loc, positions, where)
     if isinstance(node, SequenceNode):
         items = []
         for index, item in enumerate(node.value):
-            positions[(*loc, index)] = _position(item, offset)
-            items.append(_to_plain(item, (*loc, index), positions, offset))
+            positions[(*loc, index)] = where.of(item)
+            items.append(_to_plain(item, (*loc, index), positions, where))
         return items
-    return _scalar(node, offset)
+    return _scalar(node, where)
 
 
-def _mapping(node: MappingNode, loc: Loc, positions: dict[Loc, Position], offset: int) -> dict[str, Any]:
+def _mapping(node: MappingNode, loc: Loc, positions: dict[Loc, Position], where: _Locator) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
-        key = _scalar(key_node, offset)
+        key = _scalar(key_node, where)
         if not isinstance(key, str | int) or isinstance(key, bool):
-            raise YamlProblem("keys must be plain text", _position(key_node, offset))
+            raise YamlProblem("keys must be plain text", where.of(key_node))
         key = str(key)
         if key in result:
-            raise YamlProblem(f"duplicate key '{key}'", _position(key_node, offset))
-        positions[(*loc, key)] = _position(key_node, offset)
-        result[key] = _to_plain(value_node, (*loc, key), positions, offset)
+            raise YamlProblem(f"duplicate key '{key}'", where.of(key_node))
+        positions[(*loc, key)] = where.of(key_node)
+        result[key] = _to_plain(value_node, (*loc, key), positions, where)
     return result
 
 
-def _scalar(node: Node, offset: int) -> Any:
+def _scalar(node: Node, where: _Locator) -> Any:
     if not isinstance(node, ScalarNode) or node.tag not in _SCALAR_TAGS:
         what = "a list or mapping" if not isinstance(node, ScalarNode) else f"the tag '{node.tag}'"
-        raise YamlProblem(f"{what} is not allowed here", _position(node, offset))
+        raise YamlProblem(f"{what} is not allowed here", where.of(node))
     value: str = node.value
     kind = node.tag.rsplit(":", 1)[1]
     try:
         return _convert(kind, value)
     except ValueError:
         noun = {"timestamp": "a date (YYYY-MM-DD)", "float": "a finite number"}.get(kind, kind)
-        raise YamlProblem(f"cannot read '{value}' as {noun}", _position(node, offset)) from None
+        raise YamlProblem(f"cannot read '{value}' as {noun}", where.of(node)) from None
 
 
 def _convert(kind: str, value: str) -> Any:

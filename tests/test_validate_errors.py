@@ -494,7 +494,7 @@ def test_post_without_front_matter(make_site: MakeSite) -> None:
 
 def test_invalid_yaml_in_front_matter_is_located_in_the_post(make_site: MakeSite) -> None:
     site = make_site({POST: "---\ntitle: Week 1\nweek: 1\nsummary: [a\n---\nBody.\n"})
-    assert_fails(site, f"{POST}:5:1: invalid YAML: did not find expected ',' or ']'")
+    assert_fails(site, f"{POST}:4:12: invalid YAML: did not find expected ',' or ']'")
 
 
 def test_unexpected_files_in_content_folders(make_site: MakeSite) -> None:
@@ -604,7 +604,7 @@ def test_all_load_problems_from_several_files_are_reported_in_one_run(make_site:
         f"{GIANT}:1:7: YAML anchors and aliases (&name, *name) are not allowed; write the value out",
         "content/models/readme.txt:1:1: unexpected file; this folder holds only *.yaml files",
         f"{POST}:1:1: front matter is not closed by a '---' line",
-        "content/posts/week-02.md:3:1: invalid YAML: did not find expected node content",
+        "content/posts/week-02.md:2:9: invalid YAML: did not find expected node content",
     )
 
 

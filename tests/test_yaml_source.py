@@ -390,3 +390,9 @@ def test_nesting_past_the_limit_is_located() -> None:
 @pytest.mark.parametrize(("text", "value"), [("017", 17), ("0x1F", 31), ("0o17", 15), ("-042", -42), ("1_000", 1000)])
 def test_integers_read_as_yaml_1_2_does(text: str, value: int) -> None:
     assert read_yaml(f"week: {text}\n").data == {"week": value}
+
+
+def test_unicode_line_separators_inside_values_do_not_shift_lines() -> None:
+    # YAML counts U+0085, U+2028 and U+2029 as line breaks; editors show them inside a line.
+    document = read_yaml('vendor: "Zhipu\u2028AI\u2029x\x85y"\nname: x\nvendr: typo\n')
+    assert document.positions[("vendr",)] == Position(3, 1)
