@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
@@ -19,8 +20,10 @@ DEFAULT_OUT = "_site"
 
 def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     args = _parser().parse_args(argv)
-    project = pipeline.Project.at(Path.cwd(), args.content if hasattr(args, "content") else None)
+    # A terminated build unwinds like an interrupted one, so its staging folder is removed.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
+        project = pipeline.Project.at(Path.cwd(), getattr(args, "content", None))
         status: int = args.run(args, project, stdout)
     except BuildFailed as failure:
         for problem in failure.problems:
@@ -34,6 +37,10 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
     except KeyboardInterrupt:
         return 130
     return status
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -6,6 +6,7 @@ handed on with what could be read so that validation can report everything at on
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,6 +59,7 @@ def load_content(content_dir: Path, root: Path) -> LoadedContent:
     if not content_dir.is_dir():
         raise BuildFailed([Problem(display_path(content_dir, root), 1, 1, "content folder not found")])
     problems: list[Problem] = []
+    _check_entries(content_dir, root, problems)
     site = _load_yaml(content_dir / SITE_FILE, root, problems)
     model_paths = _files(content_dir / MODELS_DIR, ".yaml", root, problems)
     models = [_load_yaml(path, root, problems) for path in model_paths]
@@ -71,6 +73,16 @@ def load_content(content_dir: Path, root: Path) -> LoadedContent:
         post_ids={path.stem for path in post_paths},
         problems=problems,
     )
+
+
+def _check_entries(content_dir: Path, root: Path, problems: list[Problem]) -> None:
+    """A misspelt folder (content/Models) would otherwise build a site without its models."""
+    expected = [SITE_FILE, MODELS_DIR, POSTS_DIR]
+    for entry in sorted(content_dir.iterdir()):
+        if entry.name not in expected and not entry.name.startswith("."):
+            hint = difflib.get_close_matches(entry.name.lower(), expected, n=1)
+            reason = f"did you mean '{hint[0]}'?" if hint else f"content/ holds only {', '.join(expected)}"
+            problems.append(Problem(display_path(entry, root), 1, 1, f"unexpected file or folder; {reason}"))
 
 
 def _files(folder: Path, suffix: str, root: Path, problems: list[Problem]) -> list[Path]:

@@ -37,9 +37,9 @@ class LinkProblem:
 
 def is_safe_target(url: str, *, image: bool = False) -> bool:
     """Relative links, #anchors, model: and post: links and web links; images only from this site."""
-    lowered = url.strip().lower()
-    if lowered.startswith((MODEL_SCHEME, POST_SCHEME)):
+    if url.startswith((MODEL_SCHEME, POST_SCHEME)):
         return not image
+    lowered = url.strip().lower()
     if lowered.startswith(_WEB_SCHEMES) or lowered.startswith("//"):
         return not image
     return ":" not in lowered.split("/", 1)[0]
@@ -77,7 +77,7 @@ def _caption_tables(state: StateCore) -> None:
     heading = state.env.get("title", "")
     for index, token in enumerate(state.tokens):
         if token.type == "heading_open":
-            heading = _plain_text(state.tokens[index + 1])
+            heading = _plain_text(state.tokens[index + 1]) or state.env.get("title", "")
         elif token.type == "table_open":
             token.meta["caption"] = heading
 

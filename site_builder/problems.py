@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return f"{_printable(self.path)}:{self.line}:{self.column}: {_printable(self.message)}"
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,15 @@ class BuildFailed(Exception):
 
 def display_path(path: Path, root: Path) -> str:
     """A path as the editor typed it: relative to the site root when inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    relative = os.path.relpath(path.absolute(), root.absolute())
+    return Path(relative).as_posix() if not relative.startswith("..") else path.absolute().as_posix()
 
 
 def raise_if_any(problems: list[Problem]) -> None:
     if problems:
         raise BuildFailed(problems)
+
+
+def _printable(text: str) -> str:
+    """Content quoted in a message stays on its line and cannot drive the terminal."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)

@@ -37,7 +37,10 @@ def content_reference() -> str:
 
 
 def update_readme(readme: Path) -> None:
-    text = readme.read_text(encoding="utf-8")
+    try:
+        text = readme.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise BuildFailed([Problem(str(readme), 1, 1, "not UTF-8 text")]) from None
     before, found_start, rest = text.partition(START)
     _, found_end, after = rest.partition(END)
     if not (found_start and found_end):
@@ -74,16 +77,22 @@ def _section(schema: type[BaseModel]) -> str:
 
 
 def _type_name(field: FieldInfo) -> str:
-    if any(getattr(meta, "pattern", None) for meta in field.metadata):
-        return "id: `a-z`, `0-9`, `-`, `.`"
-    return _describe(field.annotation)
+    return ID_TYPE if _has_pattern(field.metadata) else _describe(field.annotation)
+
+
+ID_TYPE = "id: `a-z`, `0-9`, `-`, `.`"
+
+
+def _has_pattern(metadata: list[Any]) -> bool:
+    """Slug fields carry a pattern, directly or inside the FieldInfo of an Annotated type."""
+    return any(getattr(meta, "pattern", None) or _has_pattern(getattr(meta, "metadata", [])) for meta in metadata)
 
 
 def _describe(annotation: Any) -> str:
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
-        return _describe(args[0])
+        return ID_TYPE if _has_pattern(list(args[1:])) else _describe(args[0])
     if origin in (typing.Union, types.UnionType):
         return " or ".join(_describe(arg) for arg in args if arg is not type(None))
     if origin is typing.Literal:

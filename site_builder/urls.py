@@ -11,8 +11,10 @@ def check_base_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(f"base URL '{url}' must be absolute, like https://user.github.io/repo/")
-    if parts.query or parts.fragment:
+    if "?" in url or "#" in url:
         raise ValueError(f"base URL '{url}' must not have a query (?) or fragment (#)")
+    if parts.path.startswith("//") or any(ord(char) <= 32 or char in '\\"<>' for char in url):
+        raise ValueError(f"base URL '{url}' has a path that browsers would read as another host or misquote")
     return url if url.endswith("/") else url + "/"
 
 

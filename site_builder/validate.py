@@ -167,15 +167,21 @@ def _allowed_keys(schema: type[BaseModel], loc: tuple[int | str, ...]) -> list[s
     return list(annotation.model_fields) if is_schema else []
 
 
+def _valid_file_id(file_id: str) -> bool:
+    # A page folder named like a page file would collide with it (models/index.html).
+    return bool(_SLUG.fullmatch(file_id)) and not file_id.endswith(".html")
+
+
 def _check_file_id(file_id: str, path: str, problems: list[Problem]) -> None:
-    if not _SLUG.match(file_id):
-        problems.append(Problem(path, 1, 1, f"file name '{file_id}' must use only a-z, 0-9, '-' and '.'"))
+    if not _valid_file_id(file_id):
+        message = f"file name {file_id!r} must use only a-z, 0-9, '-' and '.', and not end in '.html'"
+        problems.append(Problem(path, 1, 1, message))
 
 
 def _model(item: LoadedYaml, problems: list[Problem]) -> Model | None:
     _check_file_id(item.file.id, item.file.path, problems)
     record = _parse(ModelRecord, item, problems)
-    return Model(item.file.id, item.file, record) if record and _SLUG.match(item.file.id) else None
+    return Model(item.file.id, item.file, record) if record and _valid_file_id(item.file.id) else None
 
 
 def _post(item: LoadedPost, problems: list[Problem]) -> Post | None:

@@ -36,7 +36,10 @@ def _refuse(out_dir: Path, message: str) -> None:
 
 
 def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
+    # Swap the real folder: renaming a symlink would leave its target holding the old site.
+    out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out_dir)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
         for relative, body in files.items():
@@ -49,6 +52,13 @@ def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Staging folders of builds that were killed before they could clean up."""
+    for pattern in (f".{out_dir.name}.new-*", f".{out_dir.name}.old-*"):
+        for leftover in out_dir.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:

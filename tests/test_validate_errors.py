@@ -416,7 +416,7 @@ def test_model_ids_equal_ignoring_case(make_site: MakeSite) -> None:
     # and alpha.yaml is reported as the clash.
     assert_fails(
         site,
-        "content/models/Alpha.yaml:1:1: file name 'Alpha' must use only a-z, 0-9, '-' and '.'",
+        "content/models/Alpha.yaml:1:1: file name 'Alpha' must use only a-z, 0-9, '-' and '.', and not end in '.html'",
         f"{ALPHA}:1:1: model id 'alpha' is already used by content/models/Alpha.yaml (ids ignore case)",
     )
 
@@ -729,7 +729,8 @@ def test_invalid_record_with_a_bad_file_name_reports_both(make_site: MakeSite) -
     site = make_site({"content/models/Bad_Name.yaml": "name: Bad\n"})
     assert_fails(
         site,
-        "content/models/Bad_Name.yaml:1:1: file name 'Bad_Name' must use only a-z, 0-9, '-' and '.'",
+        "content/models/Bad_Name.yaml:1:1: file name 'Bad_Name' must use only a-z, 0-9, '-' and '.', "
+        "and not end in '.html'",
         "content/models/Bad_Name.yaml:1:1: missing required key 'vendor'",
     )
 
