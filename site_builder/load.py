@@ -10,8 +10,8 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.problems import BuildFailed, Problem, display_path
-from site_builder.yaml_source import YamlDocument, YamlProblem, normalise_text, position_of_offset, read_yaml
+from site_builder.problems import BuildFailed, Problem, display_path, position_of_offset
+from site_builder.yaml_source import YamlDocument, YamlProblem, normalise_text, read_yaml
 
 SITE_FILE = "site.yaml"
 MODELS_DIR = "models"

@@ -19,7 +19,7 @@ from markupsafe import escape
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.anchors.index import slugify
 
-from site_builder.problems import Position
+from site_builder.problems import LineIndex, Position
 from site_builder.urls import Urls
 
 MODEL_SCHEME = "model:"
@@ -148,17 +148,18 @@ def _link_message(url: str, image: bool, model_ids: set[str], post_ids: set[str]
 
 
 class _Cursor:
-    """Finds link targets in a block's source lines, in order, so repeated targets get their own place."""
+    """Finds link targets in a block's source, in order, so repeated targets get their own place."""
 
     def __init__(self, lines: list[str], start: int, end: int) -> None:
-        self.lines, self.start, self.end = lines, start, end
-        self.line, self.column = start, 0
+        self.text = "\n".join(lines[start:end])
+        self.lines = LineIndex(self.text, line_offset=start)
+        self.first_line = start
+        self.offset = 0
 
     def find(self, url: str) -> Position:
         for needle, skip in ((f"]({url}", 2), (f"]: {url}", 3), (url, 0)):
-            for number in range(self.line, self.end):
-                column = self.lines[number].find(needle, self.column if number == self.line else 0)
-                if column >= 0:
-                    self.line, self.column = number, column + skip + len(url)
-                    return Position(number + 1, column + skip + 1)
-        return Position(self.start + 1, 1)
+            found = self.text.find(needle, self.offset)
+            if found >= 0:
+                self.offset = found + skip + len(url)
+                return self.lines.at(found + skip)
+        return Position(self.first_line + 1, 1)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,11 +45,27 @@ def display_path(path: Path, root: Path) -> str:
     return Path(relative).as_posix() if not relative.startswith("..") else path.absolute().as_posix()
 
 
-def raise_if_any(problems: list[Problem]) -> None:
-    if problems:
-        raise BuildFailed(problems)
-
-
 def _printable(text: str) -> str:
     """Content quoted in a message stays on its line and cannot drive the terminal."""
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def position_of_offset(text: str, offset: int) -> Position:
+    """Line and column (1-based) of a character offset in `text`."""
+    return LineIndex(text, 0).at(offset)
+
+
+class LineIndex:
+    """Lines and columns of character offsets, counting only LF as a line break.
+
+    YAML also breaks lines at U+0085, U+2028 and U+2029, which editors show inside
+    a line; the parser's own line numbers would then drift from what editors see.
+    """
+
+    def __init__(self, text: str, line_offset: int) -> None:
+        self.line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
+        self.line_offset = line_offset
+
+    def at(self, index: int) -> Position:
+        line = bisect.bisect_right(self.line_starts, index) - 1
+        return Position(line + 1 + self.line_offset, index - self.line_starts[line] + 1)

@@ -7,9 +7,7 @@ bytes can expand to gigabytes when walked), and so are duplicate keys.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +17,7 @@ from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEv
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from site_builder.problems import Position
+from site_builder.problems import LineIndex, Position
 
 Loc = tuple[str | int, ...]
 
@@ -75,7 +73,7 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
     """Parse one YAML document of plain data; `line_offset` shifts reported lines."""
     text = normalise_text(text)
     yaml = YAML(typ="safe")
-    where = _Locator(text, line_offset)
+    where = LineIndex(text, line_offset)
     try:
         _check_events(yaml, text, where)
         node = yaml.compose(text)
@@ -89,35 +87,15 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
     positions: dict[Loc, Position] = {}
     if node is None:
         return YamlDocument({}, positions)
-    positions[()] = where.of(node)
+    positions[()] = _at(where, node)
     return YamlDocument(_to_plain(node, (), positions, where), positions)
 
 
-def position_of_offset(text: str, offset: int) -> Position:
-    """Line and column (1-based) of a character offset in `text`."""
-    return _Locator(text, 0).at(offset)
+def _at(where: LineIndex, item: Node | Event) -> Position:
+    return where.at(item.start_mark.index)
 
 
-class _Locator:
-    """Lines and columns of character offsets, counting only LF as a line break.
-
-    YAML also breaks lines at U+0085, U+2028 and U+2029, which editors show inside
-    a line; the parser's own line numbers would then drift from what editors see.
-    """
-
-    def __init__(self, text: str, line_offset: int) -> None:
-        self.line_starts = [0, *(match.end() for match in re.finditer("\n", text))]
-        self.line_offset = line_offset
-
-    def at(self, index: int) -> Position:
-        line = bisect.bisect_right(self.line_starts, index) - 1
-        return Position(line + 1 + self.line_offset, index - self.line_starts[line] + 1)
-
-    def of(self, item: Node | Event) -> Position:
-        return self.at(item.start_mark.index)
-
-
-def _check_events(yaml: YAML, text: str, where: _Locator) -> None:
+def _check_events(yaml: YAML, text: str, where: LineIndex) -> None:
     """Refuse anchors, aliases and deep nesting from the event stream, before anything is built.
 
     The event parser is iterative; composing a tree is recursive (in C, with clib), and
@@ -127,55 +105,55 @@ def _check_events(yaml: YAML, text: str, where: _Locator) -> None:
     for event in yaml.parse(text):
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
             message = "YAML anchors and aliases (&name, *name) are not allowed; write the value out"
-            raise YamlProblem(message, where.of(event))
+            raise YamlProblem(message, _at(where, event))
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", where.of(event))
+                raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", _at(where, event))
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
 
 
-def _to_plain(node: Node, loc: Loc, positions: dict[Loc, Position], where: _Locator) -> Any:
+def _to_plain(node: Node, loc: Loc, positions: dict[Loc, Position], where: LineIndex) -> Any:
     expected_tag = _COLLECTION_TAGS.get(type(node))
     if expected_tag is not None and node.tag != expected_tag:
-        raise YamlProblem(f"the tag '{node.tag}' is not allowed here", where.of(node))
+        raise YamlProblem(f"the tag '{node.tag}' is not allowed here", _at(where, node))
     if isinstance(node, MappingNode):
         return _mapping(node, loc, positions, where)
     if isinstance(node, SequenceNode):
         items = []
         for index, item in enumerate(node.value):
-            positions[(*loc, index)] = where.of(item)
+            positions[(*loc, index)] = _at(where, item)
             items.append(_to_plain(item, (*loc, index), positions, where))
         return items
     return _scalar(node, where)
 
 
-def _mapping(node: MappingNode, loc: Loc, positions: dict[Loc, Position], where: _Locator) -> dict[str, Any]:
+def _mapping(node: MappingNode, loc: Loc, positions: dict[Loc, Position], where: LineIndex) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
         key = _scalar(key_node, where)
         if not isinstance(key, str | int) or isinstance(key, bool):
-            raise YamlProblem("keys must be plain text", where.of(key_node))
+            raise YamlProblem("keys must be plain text", _at(where, key_node))
         key = str(key)
         if key in result:
-            raise YamlProblem(f"duplicate key '{key}'", where.of(key_node))
-        positions[(*loc, key)] = where.of(key_node)
+            raise YamlProblem(f"duplicate key '{key}'", _at(where, key_node))
+        positions[(*loc, key)] = _at(where, key_node)
         result[key] = _to_plain(value_node, (*loc, key), positions, where)
     return result
 
 
-def _scalar(node: Node, where: _Locator) -> Any:
+def _scalar(node: Node, where: LineIndex) -> Any:
     if not isinstance(node, ScalarNode) or node.tag not in _SCALAR_TAGS:
         what = "a list or mapping" if not isinstance(node, ScalarNode) else f"the tag '{node.tag}'"
-        raise YamlProblem(f"{what} is not allowed here", where.of(node))
+        raise YamlProblem(f"{what} is not allowed here", _at(where, node))
     value: str = node.value
     kind = node.tag.rsplit(":", 1)[1]
     try:
         return _convert(kind, value)
     except ValueError:
         noun = {"timestamp": "a date (YYYY-MM-DD)", "float": "a finite number"}.get(kind, kind)
-        raise YamlProblem(f"cannot read '{value}' as {noun}", where.of(node)) from None
+        raise YamlProblem(f"cannot read '{value}' as {noun}", _at(where, node)) from None
 
 
 def _convert(kind: str, value: str) -> Any:
