@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from site_builder import __version__
 from site_builder import build as pipeline
 from site_builder.problems import BuildFailed
 from site_builder.reference import content_reference, update_readme
@@ -45,6 +46,7 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="site-builder", description="Build the Home GPU Leaderboard site.")
+    parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     build = commands.add_parser("build", help="validate content and write the site")
