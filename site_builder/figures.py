@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -24,6 +25,10 @@ def _plain(number: float) -> str:
     return f"{number:g}"
 
 
+def _marked(shown: str, approximate: bool, at_least: bool) -> str:
+    return f"{'~' if approximate else ''}{shown}{'+' if at_least else ''}"
+
+
 @dataclass(frozen=True)
 class Size:
     """An amount of memory in gigabytes (1 TB = 1000 GB)."""
@@ -34,7 +39,7 @@ class Size:
 
     def __str__(self) -> str:
         shown = f"{_plain(self.gb / 1000)} TB" if self.gb >= 1000 else f"{_plain(self.gb)} GB"
-        return f"{'~' if self.approximate else ''}{shown}{'+' if self.at_least else ''}"
+        return _marked(shown, self.approximate, self.at_least)
 
 
 @dataclass(frozen=True)
@@ -48,20 +53,26 @@ class Speed:
 
     def __str__(self) -> str:
         value = _plain(self.low) if self.low == self.high else f"{_plain(self.low)}-{_plain(self.high)}"
-        return f"{'~' if self.approximate else ''}{value}{'+' if self.at_least else ''} t/s"
+        return _marked(value, self.approximate, self.at_least) + " t/s"
 
 
 @dataclass(frozen=True)
 class Count:
     """A large count written with a suffix: parameters ("309B") or tokens ("10M")."""
 
-    value: float
+    number: str
+    """The digits as written, e.g. `1.5` of `1.5B`."""
+    suffix: str
+    """`K`, `M` or `B`."""
     approximate: bool = False
     at_least: bool = False
-    written: str = ""
+
+    @property
+    def value(self) -> float:
+        return float(self.number) * _COUNT_SCALE[self.suffix]
 
     def __str__(self) -> str:
-        return self.written
+        return _marked(f"{self.number}{self.suffix}", self.approximate, self.at_least)
 
 
 def _finite(number: float, text: str) -> float:
@@ -70,55 +81,55 @@ def _finite(number: float, text: str) -> float:
     return number
 
 
-def _require_text(text: Any, example: str) -> None:
-    """Figures carry a unit, so a bare number is a mistake worth naming."""
-    if isinstance(text, int | float) and not isinstance(text, bool):
-        raise ValueError(f"{text} has no unit; write it as text like '{example}'")
-
-
-def parse_size(text: Any) -> Any:
-    _require_text(text, "22 GB")
-    if not isinstance(text, str):
-        return text
-    match = _SIZE.match(text.strip())
+def _match(text: str, pattern: re.Pattern[str], what: str, examples: str) -> re.Match[str]:
+    match = pattern.match(text.strip())
     if not match:
-        raise ValueError(f"'{text}' is not a size; write it like '22 GB', '~1.5 TB' or '200 GB+'")
-    approx, number, unit, plus = match.groups()
-    gb = _finite(float(number) * (1000 if unit.upper() == "TB" else 1), text)
-    if gb <= 0:
-        raise ValueError(f"size '{text}' must be more than 0")
+        raise ValueError(f"'{text}' is not a {what}; write it like {examples}")
+    return match
+
+
+def _positive(number: float, what: str, text: str) -> float:
+    if number <= 0:
+        raise ValueError(f"{what} '{text}' must be more than 0")
+    return _finite(number, text)
+
+
+def _figure_parser(example: str, parse: Callable[[str], Any]) -> Callable[[Any], Any]:
+    """Text goes to `parse`; a bare number is named as missing its unit; anything else is left to the schema."""
+
+    def parse_figure(text: Any) -> Any:
+        if isinstance(text, int | float) and not isinstance(text, bool):
+            raise ValueError(f"{text} has no unit; write it as text like '{example}'")
+        return parse(text) if isinstance(text, str) else text
+
+    return parse_figure
+
+
+def _size(text: str) -> Size:
+    approx, number, unit, plus = _match(text, _SIZE, "size", "'22 GB', '~1.5 TB' or '200 GB+'").groups()
+    gb = _positive(float(number) * (1000 if unit.upper() == "TB" else 1), "size", text)
     return Size(gb, bool(approx), bool(plus))
 
 
-def parse_speed(text: Any) -> Any:
-    _require_text(text, "20-25 t/s")
-    if not isinstance(text, str):
-        return text
-    match = _SPEED.match(text.strip())
-    if not match:
-        raise ValueError(f"'{text}' is not a speed; write it like '20-25 t/s', '~20 t/s' or '60+ t/s'")
-    approx, low, high, plus = match.groups()
+def _speed(text: str) -> Speed:
+    approx, low, high, plus = _match(text, _SPEED, "speed", "'20-25 t/s', '~20 t/s' or '60+ t/s'").groups()
     speed = Speed(_finite(float(low), text), _finite(float(high or low), text), bool(approx), bool(plus))
     if speed.low > speed.high:
         raise ValueError(f"speed '{text}' has its minimum above its maximum")
-    if speed.low <= 0:
-        raise ValueError(f"speed '{text}' must be more than 0")
+    _positive(speed.low, "speed", text)
     return speed
 
 
-def parse_count(text: Any) -> Any:
-    _require_text(text, "309B")
-    if not isinstance(text, str):
-        return text
-    match = _COUNT.match(text.strip())
-    if not match:
-        raise ValueError(f"'{text}' is not a count; write it like '309B', '15B', '~8K' or '10M'")
-    approx, number, suffix, plus = match.groups()
-    value = _finite(float(number) * _COUNT_SCALE[suffix.upper()], text)
-    if value <= 0:
-        raise ValueError(f"count '{text}' must be more than 0")
-    written = f"{'~' if approx else ''}{number}{suffix.upper()}{'+' if plus else ''}"
-    return Count(value, bool(approx), bool(plus), written)
+def _count(text: str) -> Count:
+    approx, number, suffix, plus = _match(text, _COUNT, "count", "'309B', '15B', '~8K' or '10M'").groups()
+    count = Count(number, suffix.upper(), bool(approx), bool(plus))
+    _positive(count.value, "count", text)
+    return count
+
+
+parse_size = _figure_parser("22 GB", _size)
+parse_speed = _figure_parser("20-25 t/s", _speed)
+parse_count = _figure_parser("309B", _count)
 
 
 def _text_schema(example: str) -> WithJsonSchema:

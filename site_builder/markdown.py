@@ -100,12 +100,10 @@ def _resolve_site_links(state: StateCore) -> None:
     for link in _links(state.tokens):
         attribute = "src" if link.type == "image" else "href"
         target = str(link.attrGet(attribute) or "")
-        if target.startswith(MODEL_SCHEME):
-            link.attrSet(attribute, urls.model(target.removeprefix(MODEL_SCHEME)))
-        elif target.startswith(POST_SCHEME):
-            link.attrSet(attribute, urls.post(target.removeprefix(POST_SCHEME)))
-        elif target.startswith("/") and not target.startswith("//"):
-            link.attrSet(attribute, urls.path(target.removeprefix("/")))
+        for prefix, page_url in ((MODEL_SCHEME, urls.model), (POST_SCHEME, urls.post), ("/", urls.path)):
+            if target.startswith(prefix) and not target.startswith("//"):
+                link.attrSet(attribute, page_url(target.removeprefix(prefix)))
+                break
 
 
 def _links(tokens: list[Token]) -> Iterator[Token]:
@@ -138,12 +136,9 @@ def _link_message(url: str, image: bool, model_ids: set[str], post_ids: set[str]
         if image:
             return f"image '{url}' must be a file on this site (no other servers, no data: URLs)"
         return f"link '{url}' is not allowed; use http(s)://, mailto:, model:<id> or a relative link"
-    model_id = url.removeprefix(MODEL_SCHEME)
-    if url.startswith(MODEL_SCHEME) and model_id not in model_ids:
-        return f"link 'model:{model_id}' names no model in content/models/"
-    post_id = url.removeprefix(POST_SCHEME)
-    if url.startswith(POST_SCHEME) and post_id not in post_ids:
-        return f"link 'post:{post_id}' names no post in content/posts/"
+    for scheme, known, missing in ((MODEL_SCHEME, model_ids, "model"), (POST_SCHEME, post_ids, "post")):
+        if url.startswith(scheme) and url.removeprefix(scheme) not in known:
+            return f"link '{url}' names no {missing} in content/{missing}s/"
     return None
 
 

@@ -24,6 +24,7 @@ _FIGURES = {
     Speed: "speed, e.g. `20-25 t/s`, `~20 t/s`, `60+ t/s`",
     Count: "count, e.g. `309B`, `15B`, `10M`",
 }
+ID_TYPE = "id: `a-z`, `0-9`, `-`, `.`"
 _SCALARS = {str: "text", int: "whole number", float: "number", bool: "`true` or `false`", dt.date: "date `YYYY-MM-DD`"}
 
 
@@ -78,9 +79,6 @@ def _section(schema: type[BaseModel]) -> str:
 
 def _type_name(field: FieldInfo) -> str:
     return ID_TYPE if _has_pattern(field.metadata) else _describe(field.annotation)
-
-
-ID_TYPE = "id: `a-z`, `0-9`, `-`, `.`"
 
 
 def _has_pattern(metadata: list[Any]) -> bool:
