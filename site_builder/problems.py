@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 
 @dataclass(frozen=True, order=True)
@@ -18,9 +19,12 @@ class Problem:
     line: int
     column: int
     message: str
+    severity: Literal["error", "warning"] = "error"
+    """Errors stop the build; warnings are printed and the build goes on."""
 
     def __str__(self) -> str:
-        return f"{_printable(self.path)}:{self.line}:{self.column}: {_printable(self.message)}"
+        label = "warning: " if self.severity == "warning" else ""
+        return f"{_printable(self.path)}:{self.line}:{self.column}: {label}{_printable(self.message)}"
 
 
 @dataclass(frozen=True)
