@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from site_builder.load import SourceFile
 from site_builder.schema import ModelRecord, PostFrontMatter, Quantization, SiteConfig
+
+
+@dataclass(frozen=True)
+class QuantizationMatch:
+    """The record row whose figures a pick shows, or why no row may be shown."""
+
+    index: int | None
+    """Position of the row in the record's `quantizations`; None when no row matches."""
+    problem: str | None = None
+    """Why the pick's `quant` matches no row; None when nothing is wrong."""
 
 
 @dataclass(frozen=True)
@@ -14,12 +26,54 @@ class Model:
     file: SourceFile
     record: ModelRecord
 
+    def match_quantization(self, quant: str | None, tier_id: str) -> QuantizationMatch:
+        """The one row a pick in `tier_id` means. Validation reports the problem; merge shows the row.
+
+        Among the rows of the pick's format: the row tagged with the pick's tier, else the only
+        untagged row. A row tagged with another tier is measured on other hardware and never
+        stands for this one. A pick without `quant` takes its tier's row when there is exactly one.
+        """
+        rows = list(enumerate(self.record.quantizations))
+        if quant is None:
+            tagged = [index for index, row in rows if row.tier == tier_id]
+            return QuantizationMatch(tagged[0] if len(tagged) == 1 else None)
+        same_format = [(index, row) for index, row in rows if row.format == quant]
+        if not same_format:
+            formats = {row.format for _, row in rows}
+            return QuantizationMatch(None, unknown("quantization", quant, formats, f"quantizations of {self.id}"))
+        tagged = [index for index, row in same_format if row.tier == tier_id]
+        untagged = [index for index, row in same_format if row.tier is None]
+        if tagged:
+            # Two rows for one format and tier are reported on the record itself.
+            return QuantizationMatch(tagged[0])
+        if len(untagged) == 1:
+            return QuantizationMatch(untagged[0])
+        if untagged:
+            message = f"'{quant}' has several rows in {self.id}; give each a 'tier' so one matches '{tier_id}'"
+            return QuantizationMatch(None, message)
+        measured = " and ".join(f"tier '{row.tier}' ({row_name(index)})" for index, row in same_format)
+        message = (
+            f"'{quant}' of {self.id} is measured for {measured}, not '{tier_id}'; "
+            f"add a row for '{tier_id}' or pick another quantization"
+        )
+        return QuantizationMatch(None, message)
+
     def quantization_for(self, quant: str | None, tier_id: str) -> Quantization | None:
-        """The row a pick means: its format, narrowed to the pick's tier when several rows match."""
-        rows = [q for q in self.record.quantizations if quant is None or q.format == quant]
-        if len(rows) > 1 or quant is None:
-            rows = [q for q in rows if q.tier == tier_id]
-        return rows[0] if len(rows) == 1 else None
+        """The row whose figures a pick in `tier_id` shows, if any."""
+        index = self.match_quantization(quant, tier_id).index
+        return self.record.quantizations[index] if index is not None else None
+
+
+def row_name(index: int) -> str:
+    """How messages name a record's quantization row."""
+    return f"quantizations[{index}]"
+
+
+def unknown(kind: str, value: str, known: Iterable[str], where: str) -> str:
+    """A message for a name that refers to nothing, suggesting the closest known one."""
+    hint = difflib.get_close_matches(value, sorted(known), n=1)
+    suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+    return f"unknown {kind} '{value}': not among the {where}{suggestion}"
 
 
 @dataclass(frozen=True)

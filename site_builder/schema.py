@@ -20,6 +20,7 @@ from site_builder.urls import check_base_url
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9.-]*$"
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN, max_length=80)]
 Text = Annotated[str, Field(min_length=1)]
+WeekNumber = Annotated[int, Field(ge=1)]
 Origin = Literal["vendor-reported", "community-tested", "measured"]
 
 
@@ -125,8 +126,8 @@ class Benchmark(Strict):
     """Benchmark name, e.g. `AIME 2025`."""
     score: float
     """The score as a number, e.g. `94.1`."""
-    unit: str = "%"
-    """Unit shown after the score, e.g. `%` or `t/s`."""
+    unit: Text
+    """Unit of the score, shown after it: `%` for a percentage, else e.g. `Elo`, `pass@1` or `t/s`."""
     approximate: bool = False
     """True when the score is an estimate."""
     origin: Origin
@@ -259,7 +260,7 @@ class PostFrontMatter(Strict):
 
     title: Text
     """Post title."""
-    week: Annotated[int, Field(ge=1)]
+    week: WeekNumber
     """Week number; one post per week."""
     date: dt.date
     """Publication date (YYYY-MM-DD)."""

@@ -1,8 +1,9 @@
 """Stage 2, validate: check loaded data against the schema and across files.
 
 Every problem is collected with its file, line and column; the stage raises once.
-A file that fails its own checks is left out of the cross-file checks, so one
-mistake is reported once rather than again by everything that refers to it.
+The cross-file checks read only validated data. A record or site.yaml that fails its
+own checks is left out of them, so one mistake is reported once rather than again by
+everything that refers to it; of a post that fails, the parts that pass are still checked.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from site_builder.content import Content, Model, Post
+from site_builder.content import Content, Model, Post, row_name, unknown
 from site_builder.load import LoadedContent, LoadedPost, LoadedYaml
 from site_builder.markdown import link_problems
 from site_builder.problems import BuildFailed, Problem
@@ -30,11 +31,16 @@ from site_builder.schema import (
     PostFrontMatter,
     Quantization,
     SiteConfig,
+    Tier,
+    TierPick,
+    WaitListPick,
+    WeekNumber,
     unwrap,
 )
 from site_builder.yaml_source import Loc, YamlDocument
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+T = TypeVar("T")
 _SLUG = re.compile(SLUG_PATTERN)
 
 
@@ -55,8 +61,8 @@ class Reporter:
 class Known:
     """What content may refer to. Ids of files that failed their own checks count as known."""
 
-    tier_ids: set[str] | None
-    """None when site.yaml is invalid: tier references are then not checked."""
+    tiers: dict[str, Tier] | None
+    """By id; None when site.yaml is invalid: tier references are then not checked."""
     source_ids: set[str] | None
     models: dict[str, Model]
     invalid_model_ids: set[str]
@@ -64,16 +70,17 @@ class Known:
 
     def model(self, model_id: str, loc: Loc, report: Reporter) -> Model | None:
         if model_id not in self.models and model_id not in self.invalid_model_ids:
-            report.at(loc, _unknown("model", model_id, set(self.models), "records in content/models/"))
+            report.at(loc, unknown("model", model_id, set(self.models), "records in content/models/"))
         return self.models.get(model_id)
 
-    def check_tier(self, tier_id: str, loc: Loc, report: Reporter) -> None:
-        if self.tier_ids is not None and tier_id not in self.tier_ids:
-            report.at(loc, _unknown("tier", tier_id, self.tier_ids, "tiers in content/site.yaml"))
+    def tier(self, tier_id: str, loc: Loc, report: Reporter) -> Tier | None:
+        if self.tiers is not None and tier_id not in self.tiers:
+            report.at(loc, unknown("tier", tier_id, self.tiers, "tiers in content/site.yaml"))
+        return self.tiers.get(tier_id) if self.tiers is not None else None
 
     def check_source(self, source_id: str, loc: Loc, report: Reporter) -> None:
         if self.source_ids is not None and source_id not in self.source_ids:
-            report.at(loc, _unknown("source", source_id, self.source_ids, "sources in content/site.yaml"))
+            report.at(loc, unknown("source", source_id, self.source_ids, "sources in content/site.yaml"))
 
 
 def validate_content(loaded: LoadedContent) -> Content:
@@ -84,7 +91,7 @@ def validate_content(loaded: LoadedContent) -> Content:
         _check_site(site, _reporter(loaded.site, problems))
     models = {model.id: model for model in (_model(item, problems) for item in loaded.models) if model}
     known = Known(
-        tier_ids={tier.id for tier in site.tiers} if site else None,
+        tiers={tier.id: tier for tier in site.tiers} if site else None,
         source_ids={source.id for source in site.sources} if site else None,
         models=models,
         invalid_model_ids=loaded.unreadable_model_ids | ({item.file.id for item in loaded.models} - set(models)),
@@ -94,8 +101,12 @@ def validate_content(loaded: LoadedContent) -> Content:
     for item in loaded.models:
         if item.file.id in models:
             _check_record(models[item.file.id].record, known, _reporter(item, problems))
-    posts = [post for post in (_post(item, problems) for item in loaded.posts) if post]
-    _check_posts(loaded.posts, known, problems)
+    parsed = [(item, _post(item, problems)) for item in loaded.posts]
+    posts = [post for _, post in parsed if post]
+    picks = [
+        (item, PostPicks.of(post.meta) if post else PostPicks.salvage(item.front_matter.data)) for item, post in parsed
+    ]
+    _check_posts(picks, known, problems)
     if problems or site is None:
         raise BuildFailed(problems)
     posts.sort(key=lambda post: post.meta.week)
@@ -235,71 +246,122 @@ def _check_record(record: ModelRecord, known: Known, report: Reporter) -> None:
         known.check_source(record.specs_source, ("specs_source",), report)
     for index, quant in enumerate(record.quantizations):
         if quant.tier is not None:
-            known.check_tier(quant.tier, ("quantizations", index, "tier"), report)
+            known.tier(quant.tier, ("quantizations", index, "tier"), report)
+    _check_one_row_per_format_and_tier(record.quantizations, report)
     names = {benchmark.name for benchmark in record.benchmarks}
     if record.headline_benchmark is not None and record.headline_benchmark not in names:
-        message = _unknown("benchmark", record.headline_benchmark, names, "benchmarks of this model")
+        message = unknown("benchmark", record.headline_benchmark, names, "benchmarks of this model")
         report.at(("headline_benchmark",), message)
 
 
-def _unknown(kind: str, value: str, known: set[str], where: str) -> str:
-    hint = difflib.get_close_matches(value, sorted(known), n=1)
-    suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-    return f"unknown {kind} '{value}': not among the {where}{suggestion}"
+def _check_one_row_per_format_and_tier(rows: Sequence[Quantization], report: Reporter) -> None:
+    first: dict[tuple[str, str], int] = {}
+    for index, row in enumerate(rows):
+        if row.tier is None:
+            continue
+        key = (row.format, row.tier)
+        if key in first:
+            message = (
+                f"'{row.format}' already has a row for tier '{row.tier}' ({row_name(first[key])}); "
+                "a pick could not tell which one it means"
+            )
+            report.at(("quantizations", index, "tier"), message)
+        first.setdefault(key, index)
 
 
-def _check_posts(loaded: list[LoadedPost], known: Known, problems: list[Problem]) -> None:
-    """Checks across posts and into records; they read the raw front matter, so they run even
-    when a post's own schema check failed, and skip whatever has the wrong shape."""
+@dataclass(frozen=True)
+class PostPicks:
+    """What other files are checked against in a post: everything of a valid post, and the valid
+    parts of an invalid one, so that one run reports every problem. Rows keep their list index,
+    which locates them in the front matter."""
+
+    week: int | None
+    picks: dict[str, list[tuple[int, TierPick]]]
+    wait_list: list[tuple[int, WaitListPick]]
+
+    @classmethod
+    def of(cls, meta: PostFrontMatter) -> PostPicks:
+        picks = {tier_id: list(enumerate(rows)) for tier_id, rows in meta.picks.items()}
+        return cls(meta.week, picks, list(enumerate(meta.wait_list)))
+
+    @classmethod
+    def salvage(cls, data: Any) -> PostPicks:
+        """The parts that pass their own schema, from front matter that failed as a whole."""
+        fields = data if isinstance(data, dict) else {}
+        picks = fields.get("picks")
+        return cls(
+            week=_valid(_WEEK, fields.get("week")),
+            picks={
+                tier_id: _valid_rows(TierPick, rows)
+                for tier_id, rows in (picks.items() if isinstance(picks, dict) else [])
+                if isinstance(tier_id, str)
+            },
+            wait_list=_valid_rows(WaitListPick, fields.get("wait_list")),
+        )
+
+
+_WEEK: TypeAdapter[int] = TypeAdapter(WeekNumber)
+
+
+def _valid(adapter: TypeAdapter[T], value: Any) -> T | None:
+    try:
+        return adapter.validate_python(value, strict=True)
+    except ValidationError:
+        return None
+
+
+def _valid_rows(schema: type[ModelT], rows: Any) -> list[tuple[int, ModelT]]:
+    valid = []
+    for index, row in enumerate(rows if isinstance(rows, list) else []):
+        try:
+            valid.append((index, schema.model_validate(row)))
+        except ValidationError:
+            continue
+    return valid
+
+
+def _check_posts(loaded: list[tuple[LoadedPost, PostPicks]], known: Known, problems: list[Problem]) -> None:
     weeks: dict[int, str] = {}
-    for item in loaded:
+    for item, post in loaded:
         report = Reporter(item.file.path, item.front_matter, problems)
         _check_body_links(item, known, problems)
-        meta = item.front_matter.data
-        if not isinstance(meta, dict):
-            continue
-        week = meta.get("week")
-        if isinstance(week, int) and not isinstance(week, bool):
-            if week in weeks:
-                report.at(("week",), f"week {week} already has a post: {weeks[week]}")
-            weeks.setdefault(week, item.file.path)
-        _check_picks(meta, known, report)
+        if post.week is not None:
+            if post.week in weeks:
+                report.at(("week",), f"week {post.week} already has a post: {weeks[post.week]}")
+            weeks.setdefault(post.week, item.file.path)
+        for tier_id, rows in post.picks.items():
+            tier = known.tier(tier_id, ("picks", tier_id), report)
+            for index, pick in rows:
+                _check_pick(pick, tier_id, tier, ("picks", tier_id, index), known, report)
+        for index, wait in post.wait_list:
+            known.model(wait.model, ("wait_list", index, "model"), report)
 
 
-def _rows(value: Any) -> list[tuple[int, dict[str, Any]]]:
-    """The mapping rows of a list, with their index; anything else the schema has reported."""
-    rows = value if isinstance(value, list) else []
-    return [
-        (index, row) for index, row in enumerate(rows) if isinstance(row, dict) and isinstance(row.get("model"), str)
-    ]
-
-
-def _check_picks(meta: dict[str, Any], known: Known, report: Reporter) -> None:
-    picks = meta.get("picks")
-    for tier_id, rows in picks.items() if isinstance(picks, dict) else []:
-        known.check_tier(tier_id, ("picks", tier_id), report)
-        for index, row in _rows(rows):
-            _check_pick_row(row, tier_id, ("picks", tier_id, index), known, report)
-    for index, row in _rows(meta.get("wait_list")):
-        known.model(row["model"], ("wait_list", index, "model"), report)
-
-
-def _check_pick_row(row: dict[str, Any], tier_id: str, loc: Loc, known: Known, report: Reporter) -> None:
-    model = known.model(row["model"], (*loc, "model"), report)
+def _check_pick(pick: TierPick, tier_id: str, tier: Tier | None, loc: Loc, known: Known, report: Reporter) -> None:
+    model = known.model(pick.model, (*loc, "model"), report)
     if model is None:
         return
-    quant = row.get("quant")
-    if isinstance(quant, str):
-        formats = {q.format for q in model.record.quantizations}
-        if quant not in formats:
-            report.at((*loc, "quant"), _unknown("quantization", quant, formats, f"quantizations of {model.id}"))
-        elif not model.quantization_for(quant, tier_id):
-            message = f"'{quant}' has several rows in {model.id}; give each a 'tier' so one matches '{tier_id}'"
-            report.at((*loc, "quant"), message)
-    benchmark = row.get("benchmark")
+    where = (*loc, "quant") if pick.quant is not None else (*loc, "model")
+    match = model.match_quantization(pick.quant, tier_id)
+    if match.problem is not None:
+        report.at(where, match.problem)
+    if match.index is not None and tier is not None:
+        row = model.record.quantizations[match.index]
+        if row.vram is not None and row.vram.gb > tier.max_vram_gb:
+            message = (
+                f"'{row.format}' of {model.id} uses {row.vram} of VRAM ({row_name(match.index)}), "
+                f"more than tier '{tier.id}' has ({_vram_range(tier)})"
+            )
+            report.at(where, message)
     names = {b.name for b in model.record.benchmarks}
-    if isinstance(benchmark, str) and benchmark not in names:
-        report.at((*loc, "benchmark"), _unknown("benchmark", benchmark, names, f"benchmarks of {model.id}"))
+    if pick.benchmark is not None and pick.benchmark not in names:
+        message = unknown("benchmark", pick.benchmark, names, f"benchmarks of {model.id}")
+        report.at((*loc, "benchmark"), message)
+
+
+def _vram_range(tier: Tier) -> str:
+    low, high = f"{tier.min_vram_gb:g}", f"{tier.max_vram_gb:g}"
+    return f"{high} GB" if low == high else f"{low}-{high} GB"
 
 
 def _check_body_links(item: LoadedPost, known: Known, problems: list[Problem]) -> None:

@@ -49,6 +49,7 @@ MODEL_YAML = """\
     benchmarks:
       - name: MMLU
         score: 70.5
+        unit: "%"
         origin: vendor-reported
         source: src
     quantizations:

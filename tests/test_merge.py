@@ -46,10 +46,12 @@ ALPHA = """\
     benchmarks:
       - name: MMLU
         score: 70.5
+        unit: "%"
         origin: vendor-reported
         source: src
       - name: GPQA
         score: 40
+        unit: "%"
         origin: measured
         source: src
     quantizations:
@@ -331,6 +333,26 @@ def test_smallest_usable_memory_compares_terabytes_and_gigabytes(content: Conten
 def test_quantization_for(content: Content, quant: str | None, tier: str, expected: tuple[str, str] | None) -> None:
     found = content.models["alpha"].quantization_for(quant, tier)
     assert (None if found is None else (found.format, found.tier)) == expected
+
+
+@pytest.mark.parametrize(
+    ("quant", "tier", "problem"),
+    [
+        (
+            "Q4_K_M",
+            "8gb",
+            "'Q4_K_M' of alpha is measured for tier '24gb' (quantizations[0]) and tier '12gb' (quantizations[1]), "
+            "not '8gb'; add a row for '8gb' or pick another quantization",
+        ),
+        ("Q2_K", "24gb", "unknown quantization 'Q2_K': not among the quantizations of alpha; did you mean 'Q4_K_M'?"),
+        ("Q4_K_M", "24gb", None),
+        (None, "8gb", None),
+    ],
+)
+def test_match_quantization_says_why_no_row_matches(
+    content: Content, quant: str | None, tier: str, problem: str | None
+) -> None:
+    assert content.models["alpha"].match_quantization(quant, tier).problem == problem
 
 
 def test_quantization_for_on_a_model_without_rows(content: Content) -> None:

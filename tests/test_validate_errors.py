@@ -111,6 +111,7 @@ def test_missing_required_keys_point_at_the_enclosing_mapping(make_site: MakeSit
         site,
         f"{ALPHA}:1:1: missing required key 'name'",
         f"{ALPHA}:3:5: missing required key 'origin'",
+        f"{ALPHA}:3:5: missing required key 'unit'",
     )
 
 
@@ -127,11 +128,13 @@ def test_strict_types_are_not_converted(make_site: MakeSite) -> None:
                 benchmarks:
                   - name: MMLU
                     score: "24"
+                    unit: "%"
                     approximate: "yes"
                     origin: vendor-reported
                     source: src
                   - name: GPQA
                     score: 40
+                    unit: "%"
                     approximate: yes
                     origin: vendor-reported
                     source: src
@@ -146,9 +149,9 @@ def test_strict_types_are_not_converted(make_site: MakeSite) -> None:
     assert_fails(
         site,
         f"{ALPHA}:5:5: 'score': Input should be a valid number (got '24')",
-        f"{ALPHA}:6:5: 'approximate': Input should be a valid boolean (got 'yes')",
-        f"{ALPHA}:11:5: 'approximate': Input should be a valid boolean (got 'yes')",
-        f"{ALPHA}:16:5: 'hardware': Input should be a valid string (got 3090)",
+        f"{ALPHA}:7:5: 'approximate': Input should be a valid boolean (got 'yes')",
+        f"{ALPHA}:13:5: 'approximate': Input should be a valid boolean (got 'yes')",
+        f"{ALPHA}:18:5: 'hardware': Input should be a valid string (got 3090)",
     )
 
 
@@ -275,9 +278,9 @@ def test_unknown_headline_benchmark(make_site: MakeSite) -> None:
 
 def test_unknown_tier_on_a_quantization_row(make_site: MakeSite) -> None:
     alpha = MODEL_YAML.replace("hardware: RTX 3090 (24GB)\n", "hardware: RTX 3090 (24GB)\n        tier: 16gb\n")
-    site = make_site({ALPHA: alpha})
+    site = make_site({POST: QUIET_POST, ALPHA: alpha})
     assert_fails(
-        site, f"{ALPHA}:14:5: unknown tier '16gb': not among the tiers in content/site.yaml; did you mean '12gb'?"
+        site, f"{ALPHA}:15:5: unknown tier '16gb': not among the tiers in content/site.yaml; did you mean '12gb'?"
     )
 
 
@@ -580,7 +583,7 @@ def test_all_validation_problems_from_several_files_are_reported_in_one_run(make
     assert "source: nope" in site.root.joinpath(ALPHA).read_text()
     assert_fails(
         site,
-        f"{ALPHA}:10:5: unknown source 'nope': not among the sources in content/site.yaml",
+        f"{ALPHA}:11:5: unknown source 'nope': not among the sources in content/site.yaml",
         f"{GIANT}:5:5: unknown source 'srx': not among the sources in content/site.yaml; did you mean 'src'?",
         "content/posts/week-02.md:3:1: week 1 already has a post: content/posts/week-01.md",
         "content/posts/week-03.md:7:3: unknown tier '8gb': not among the tiers in content/site.yaml",
