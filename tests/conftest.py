@@ -146,8 +146,12 @@ class FixtureSite:
         return Result(code, out.getvalue(), err.getvalue())
 
 
+MakeSite = Callable[..., FixtureSite]
+"""The `make_site` fixture: `make_site(files)` returns a fixture site."""
+
+
 @pytest.fixture
-def make_site(tmp_path: Path) -> Callable[..., FixtureSite]:
+def make_site(tmp_path: Path) -> MakeSite:
     """make_site(**overrides): a valid tiny site; pass `{path: text}` to replace or add files, None to delete."""
 
     def factory(files: dict[str, str | None] | None = None) -> FixtureSite:

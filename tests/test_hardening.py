@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from conftest import MODEL_YAML, POST_MD, FixtureSite
@@ -42,7 +43,7 @@ def test_build_through_a_symlinked_output_folder_updates_its_target(make_site: M
     assert "New Name" in (target / "index.html").read_text()
 
 
-def test_leftovers_of_a_killed_build_are_removed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path) -> None:
     out = tmp_path / "_site"
     for leftover in ("._site.new-abc123", "._site.old-def456"):
         (tmp_path / leftover / "static").mkdir(parents=True)
@@ -51,7 +52,7 @@ def test_leftovers_of_a_killed_build_are_removed(tmp_path) -> None:  # type: ign
     assert sorted(path.name for path in tmp_path.iterdir()) == [".unrelated", "_site"]
 
 
-def test_an_interrupted_write_removes_its_staging_folder(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_interrupted_write_removes_its_staging_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def killed(*args: object) -> None:
         raise SystemExit(143)
 

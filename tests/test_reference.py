@@ -1,6 +1,6 @@
 """The README's content reference is generated from the schema and must match it."""
 
-from conftest import REPO
+from conftest import REPO, FixtureSite
 
 from site_builder.reference import content_reference, readme_reference
 from site_builder.schema import ModelRecord, Quantization
@@ -28,7 +28,7 @@ def test_reference_describes_figure_formats() -> None:
     assert "| `speed` | speed, e.g. `20-25 t/s`, `~20 t/s`, `60+ t/s` | no |" in reference
 
 
-def test_readme_error_example_is_what_the_tool_prints(real_site) -> None:  # type: ignore[no-untyped-def]
+def test_readme_error_example_is_what_the_tool_prints(real_site: FixtureSite) -> None:
     """The README shows a misspelt key and an unknown quantization; both edits are made here for real."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     example = readme.split("**Mistakes in content are reported all at once**", 1)[1].split("```")[1].strip()
@@ -41,7 +41,7 @@ def test_readme_error_example_is_what_the_tool_prints(real_site) -> None:  # typ
     assert result.err.strip() == example
 
 
-def test_readme_build_summary_is_what_the_tool_prints(real_site) -> None:  # type: ignore[no-untyped-def]
+def test_readme_build_summary_is_what_the_tool_prints(real_site: FixtureSite) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     example = readme.split("`build` ends by saying what it wrote", 1)[1].split("```")[1].strip()
     printed = real_site.run("build").out.strip()

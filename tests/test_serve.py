@@ -6,11 +6,17 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
+from typing import Any
 
 import pytest
-from conftest import FixtureSite
+from conftest import MakeSite
 
 from site_builder.serve import PreviewHandler
+
+
+class QuietPreviewHandler(PreviewHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        """Requests are not logged to the test output."""
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -19,11 +25,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 @pytest.fixture
-def served(make_site) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    site: FixtureSite = make_site()
+def served(make_site: MakeSite) -> Iterator[str]:
+    site = make_site()
     assert site.run("build").code == 0  # base URL https://example.test/board/
-    handler = functools.partial(PreviewHandler, directory=str(site.root / "_site"), prefix="/board/")
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    handler = functools.partial(QuietPreviewHandler, directory=str(site.root / "_site"), prefix="/board/")
     with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -60,7 +65,7 @@ def test_anything_else_gets_the_sites_404_page(served: str, path: str) -> None:
         assert "<h1>Page not found</h1>" in error.read().decode()
 
 
-def test_serve_refuses_a_port_out_of_range(make_site, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_serve_refuses_a_port_out_of_range(make_site: MakeSite, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         make_site().run("serve", "--port", "99999")
     assert caught.value.code == 2

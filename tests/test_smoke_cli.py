@@ -1,8 +1,8 @@
-from conftest import FixtureSite
+from conftest import MakeSite
 
 
-def test_fixture_site_builds(make_site) -> None:  # type: ignore[no-untyped-def]
-    site: FixtureSite = make_site()
+def test_fixture_site_builds(make_site: MakeSite) -> None:
+    site = make_site()
     result = site.run("build")
     assert result.code == 0, result.err
     html = (site.root / "_site/index.html").read_text()
