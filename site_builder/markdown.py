@@ -7,6 +7,7 @@ page URLs when rendering. Root-relative links (`/models/`) get the base URL's pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,6 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import escape
 from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.anchors.index import slugify
 
 from site_builder.problems import LineIndex, Position
 from site_builder.urls import Urls
@@ -51,12 +51,19 @@ def make_markdown() -> MarkdownIt:
     md.validateLink = lambda url: is_safe_target(url)  # type: ignore[method-assign]
     md.core.ruler.push("demote_h1", _demote_h1)
     # Prefixed ids never collide with the page's own ids (#wait-list, #benchmarks...).
-    md.use(anchors_plugin, min_level=1, max_level=4, slug_func=lambda title: f"{HEADING_ID_PREFIX}{slugify(title)}")
+    md.use(
+        anchors_plugin, min_level=1, max_level=4, slug_func=lambda title: f"{HEADING_ID_PREFIX}{heading_slug(title)}"
+    )
     md.core.ruler.push("site_links", _resolve_site_links)
     md.core.ruler.push("table_captions", _caption_tables)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", lambda *args: "</table>\n</div>\n")
     return md
+
+
+def heading_slug(title: str) -> str:
+    """A heading's id as GitHub makes it: lower case, spaces become hyphens, punctuation is dropped."""
+    return re.sub(r"[^\w-]", "", title.lower().replace(" ", "-"))
 
 
 def render_markdown(md: MarkdownIt, body: str, title: str, urls: Urls) -> str:
