@@ -803,3 +803,21 @@ def test_unknown_specs_source(make_site: MakeSite) -> None:
         make_site({ALPHA: alpha}),
         f"{ALPHA}:5:1: unknown source 'srcc': not among the sources in content/site.yaml; did you mean 'src'?",
     )
+
+
+def test_an_invalid_post_is_still_checked_as_far_as_its_valid_parts_allow(make_site: MakeSite) -> None:
+    # Lines: 2 titel, 3 week, 10 quantt (its pick row is invalid), 13 model beta (its pick row is valid).
+    week_2 = (
+        "---\ntitel: W2\nweek: 1\ndate: 2026-01-12\nsummary: S\npicks:\n  24gb:\n"
+        "    - category: A\n      model: alpha\n      quantt: Q4_K_M\n      why: x\n"
+        "    - category: B\n      model: beta\n      why: y\n---\n"
+    )
+    site = make_site({"content/posts/week-02.md": week_2})
+    assert_fails(
+        site,
+        "content/posts/week-02.md:2:1: missing required key 'title'",
+        "content/posts/week-02.md:2:1: unknown key 'titel'; did you mean 'title'?",
+        "content/posts/week-02.md:3:1: week 1 already has a post: content/posts/week-01.md",
+        "content/posts/week-02.md:10:7: unknown key 'quantt'; did you mean 'quant'?",
+        "content/posts/week-02.md:13:7: unknown model 'beta': not among the records in content/models/",
+    )
