@@ -148,7 +148,7 @@ class Quantization(Strict):
     hardware: Text
     """The hardware it ran on, e.g. `RTX 4090 (24GB)`."""
     tier: Slug | None = None
-    """The tier this result stands for, when the model has several rows of one format."""
+    """The tier this row was measured for; picks in other tiers never show it. Leave out if any tier fits."""
     vram: SizeField | None = None
     """VRAM used, e.g. `~22 GB`."""
     speed: SpeedField | None = None
@@ -237,7 +237,7 @@ class TierPick(Strict):
     model: Slug
     """The model's id (its file name in `content/models/`)."""
     quant: str | None = None
-    """Quantization format; must be one the model's record lists."""
+    """Quantization format: the record's row of this format tagged with this tier, else its only untagged one."""
     speed: SpeedField | None = None
     """Speed in this tier; the record's figure is used when left out."""
     benchmark: str | None = None
