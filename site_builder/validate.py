@@ -40,7 +40,6 @@ from site_builder.schema import (
 from site_builder.yaml_source import Loc, YamlDocument
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
-T = TypeVar("T")
 _SLUG = re.compile(SLUG_PATTERN)
 
 
@@ -104,7 +103,8 @@ def validate_content(loaded: LoadedContent) -> Content:
     parsed = [(item, _post(item, problems)) for item in loaded.posts]
     posts = [post for _, post in parsed if post]
     picks = [
-        (item, PostPicks.of(post.meta) if post else PostPicks.salvage(item.front_matter.data)) for item, post in parsed
+        (item, CrossCheckedPost.of(post.meta) if post else CrossCheckedPost.salvage(item.front_matter.data))
+        for item, post in parsed
     ]
     _check_posts(picks, known, problems)
     if problems or site is None:
@@ -270,7 +270,7 @@ def _check_one_row_per_format_and_tier(rows: Sequence[Quantization], report: Rep
 
 
 @dataclass(frozen=True)
-class PostPicks:
+class CrossCheckedPost:
     """What other files are checked against in a post: everything of a valid post, and the valid
     parts of an invalid one, so that one run reports every problem. Rows keep their list index,
     which locates them in the front matter."""
@@ -280,17 +280,17 @@ class PostPicks:
     wait_list: list[tuple[int, WaitListPick]]
 
     @classmethod
-    def of(cls, meta: PostFrontMatter) -> PostPicks:
+    def of(cls, meta: PostFrontMatter) -> CrossCheckedPost:
         picks = {tier_id: list(enumerate(rows)) for tier_id, rows in meta.picks.items()}
         return cls(meta.week, picks, list(enumerate(meta.wait_list)))
 
     @classmethod
-    def salvage(cls, data: Any) -> PostPicks:
+    def salvage(cls, data: Any) -> CrossCheckedPost:
         """The parts that pass their own schema, from front matter that failed as a whole."""
         fields = data if isinstance(data, dict) else {}
         picks = fields.get("picks")
         return cls(
-            week=_valid(_WEEK, fields.get("week")),
+            week=_valid_week(fields.get("week")),
             picks={
                 tier_id: _valid_rows(TierPick, rows)
                 for tier_id, rows in (picks.items() if isinstance(picks, dict) else [])
@@ -303,9 +303,9 @@ class PostPicks:
 _WEEK: TypeAdapter[int] = TypeAdapter(WeekNumber)
 
 
-def _valid(adapter: TypeAdapter[T], value: Any) -> T | None:
+def _valid_week(value: Any) -> int | None:
     try:
-        return adapter.validate_python(value, strict=True)
+        return _WEEK.validate_python(value, strict=True)
     except ValidationError:
         return None
 
@@ -320,7 +320,7 @@ def _valid_rows(schema: type[ModelT], rows: Any) -> list[tuple[int, ModelT]]:
     return valid
 
 
-def _check_posts(loaded: list[tuple[LoadedPost, PostPicks]], known: Known, problems: list[Problem]) -> None:
+def _check_posts(loaded: list[tuple[LoadedPost, CrossCheckedPost]], known: Known, problems: list[Problem]) -> None:
     weeks: dict[int, str] = {}
     for item, post in loaded:
         report = Reporter(item.file.path, item.front_matter, problems)
@@ -341,6 +341,12 @@ def _check_pick(pick: TierPick, tier_id: str, tier: Tier | None, loc: Loc, known
     model = known.model(pick.model, (*loc, "model"), report)
     if model is None:
         return
+    names = {b.name for b in model.record.benchmarks}
+    if pick.benchmark is not None and pick.benchmark not in names:
+        message = unknown("benchmark", pick.benchmark, names, f"benchmarks of {model.id}")
+        report.at((*loc, "benchmark"), message)
+    if tier is None and known.tiers is not None:
+        return  # The tier is unknown and reported; no row can be measured for it.
     where = (*loc, "quant") if pick.quant is not None else (*loc, "model")
     match = model.match_quantization(pick.quant, tier_id)
     if match.problem is not None:
@@ -353,10 +359,6 @@ def _check_pick(pick: TierPick, tier_id: str, tier: Tier | None, loc: Loc, known
                 f"more than tier '{tier.id}' has ({_vram_range(tier)})"
             )
             report.at(where, message)
-    names = {b.name for b in model.record.benchmarks}
-    if pick.benchmark is not None and pick.benchmark not in names:
-        message = unknown("benchmark", pick.benchmark, names, f"benchmarks of {model.id}")
-        report.at((*loc, "benchmark"), message)
 
 
 def _vram_range(tier: Tier) -> str:

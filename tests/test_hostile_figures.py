@@ -125,6 +125,10 @@ CASES = {
             "a pick could not tell which one it means"
         ],
     ),
+    "a pick in an unknown tier is reported once, as an unknown tier": Case(
+        {POST: post("16gb", "Q3_K_S"), ALPHA: alpha(quant_row("Q3_K_S", "24gb", "~22 GB"))},
+        [f"{POST}:7:3: unknown tier '16gb': not among the tiers in content/site.yaml; did you mean '12-16gb'?"],
+    ),
     "a benchmark without a unit is refused at its row": Case(
         {GIANT: giant_with_benchmark("  - name: Codeforces\n    score: 1974\n    origin: measured\n    source: src\n")},
         [f"{GIANT}:4:5: missing required key 'unit'"],
