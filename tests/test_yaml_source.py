@@ -387,7 +387,9 @@ def test_nesting_past_the_limit_is_located() -> None:
     assert caught.value.position.line == 1
 
 
-@pytest.mark.parametrize(("text", "value"), [("017", 17), ("-042", -42), ("0", 0), ("123456789012345678901", 123456789012345678901)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("017", 17), ("-042", -42), ("0", 0), ("123456789012345678901", 123456789012345678901)]
+)
 def test_whole_numbers_are_plain_decimal(text: str, value: int) -> None:
     assert read_yaml(f"week: {text}\n").data == {"week": value}
 
@@ -399,7 +401,9 @@ def test_whole_numbers_in_other_bases_or_with_marks_are_refused(text: str) -> No
     assert problem.position == Position(2, 7)
 
 
-@pytest.mark.parametrize(("text", "value"), [("70.5", 70.5), ("-1.25", -1.25), ("1e3", 1000.0), (".5", 0.5), ("2.", 2.0)])
+@pytest.mark.parametrize(
+    ("text", "value"), [("70.5", 70.5), ("-1.25", -1.25), ("1e3", 1000.0), (".5", 0.5), ("2.", 2.0)]
+)
 def test_decimal_fractions_are_read(text: str, value: float) -> None:
     assert read_yaml(f"score: {text}\n").data == {"score": value}
 
@@ -479,7 +483,9 @@ def test_bidi_overrides_are_refused_at_their_position() -> None:
 )
 def test_control_characters_written_as_escapes_are_refused_at_the_escape(escape: str, code: str) -> None:
     problem = refused(f'name: x\nvendor: "ab{escape}c"\n')
-    assert problem.message == f"'vendor' contains U+{code} (a control character), which a web page cannot hold; remove it"
+    assert (
+        problem.message == f"'vendor' contains U+{code} (a control character), which a web page cannot hold; remove it"
+    )
     assert problem.position == Position(2, 12)
 
 
