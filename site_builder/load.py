@@ -150,7 +150,11 @@ def _load_post(path: Path, root: Path, problems: list[Problem]) -> LoadedPost | 
     text = _read_text(path, root, problems)
     if text is None:
         return None
-    file = SourceFile(path.stem, display_path(path, root))
+    return read_post(SourceFile(path.stem, display_path(path, root)), text, problems)
+
+
+def read_post(file: SourceFile, text: str, problems: list[Problem]) -> LoadedPost | None:
+    """Split a post's (normalised) text into front matter and Markdown body; None if it cannot be read."""
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         problems.append(Problem(file.path, 1, 1, "a post must start with '---' and its front matter"))

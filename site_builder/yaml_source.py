@@ -104,7 +104,8 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
         raise YamlProblem(f"invalid YAML: {reason}", where.at(index)) from None
     except ReaderError as error:
         reason = f"invalid YAML: character U+{error.character:04X} is not allowed"
-        raise YamlProblem(reason, where.at(error.position)) from None
+        # The C reader counts this position in bytes; the first such character is the one it refused.
+        raise YamlProblem(reason, where.at(max(text.find(chr(error.character)), 0))) from None
     if node is None:
         _raise_all(anchors)
         return YamlDocument({}, {})

@@ -506,3 +506,10 @@ def test_unicode_line_separators_inside_values_do_not_shift_lines() -> None:
     # YAML counts U+0085, U+2028 and U+2029 as line breaks; editors show them inside a line.
     document = read_yaml('vendor: "Zhipu\u2028AI\u2029x\x85y"\nname: x\nvendr: typo\n')
     assert document.positions[("vendr",)] == Position(3, 1)
+
+
+def test_a_refused_character_after_wide_characters_is_located_by_character_not_byte() -> None:
+    # Found by fuzzing: the C reader reports this position in UTF-8 bytes.
+    problem = refused("name: \u0800éé\x1f\n")
+    assert problem.message == "invalid YAML: character U+001F is not allowed"
+    assert problem.position == Position(1, 10)
