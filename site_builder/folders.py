@@ -19,7 +19,10 @@ def entry_problem(path: Path, folder: Path, root: Path, kind: str) -> Problem | 
     shown = display_path(path, root)
     label = f"{display_path(folder, root)}/"
     if path.is_symlink():
-        target = path.resolve()
+        try:
+            target = path.resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a loop, on Python before 3.13
+            return Problem(shown, 1, 1, "symbolic link that loops back on itself; remove it")
         if not target.is_relative_to(folder.resolve()):
             what = "folder" if target.is_dir() else "file"
             message = (

@@ -71,6 +71,11 @@ def folder_outside(relative: str) -> Setup:
     return setup
 
 
+def symlink_loop(first: Path, second: Path) -> None:
+    first.symlink_to(second)
+    second.symlink_to(first)
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -157,6 +162,14 @@ CASES = [
         # A post that names no model, so that only the link is reported.
         files={POST: "---\ntitle: Quiet\nweek: 1\ndate: 2026-01-05\nsummary: Nothing.\n---\n\nNothing.\n"},
         setup=folder_outside("content/models"),
+    ),
+    Case(
+        "symbolic-link-loop",
+        [
+            "content/models/a.yaml:1:1: symbolic link that loops back on itself; remove it",
+            "content/models/b.yaml:1:1: symbolic link that loops back on itself; remove it",
+        ],
+        setup=lambda root, outside: symlink_loop(root / "content/models/a.yaml", root / "content/models/b.yaml"),
     ),
     Case(
         "fifo-in-content-models",
