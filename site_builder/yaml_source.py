@@ -118,12 +118,12 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
 
 
 def _indentation_tab(text: str, index: int) -> int | None:
-    """The offset of a tab in the leading whitespace of the line holding `index`, if any."""
+    """The offset of the tab in the indentation where the parser stopped at `index`, if it stopped there."""
     line_start = text.rfind("\n", 0, min(index, len(text))) + 1
     indentation = re.match(r"[ \t]*", text[line_start:])
     assert indentation is not None  # matches the empty string at worst
     tab = indentation.group().find("\t")
-    return line_start + tab if tab >= 0 else None
+    return line_start + tab if tab >= 0 and index <= indentation.end() + line_start else None
 
 
 def _at(where: LineIndex, item: Node | Event) -> Position:

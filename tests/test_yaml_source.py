@@ -461,6 +461,12 @@ def test_a_tab_in_indentation_is_named_with_its_position(text: str, position: Po
     assert problem.position == position
 
 
+def test_a_syntax_error_later_on_a_tab_indented_line_is_not_blamed_on_the_tab() -> None:
+    problem = refused("a: [1,\n\t2, x: y: z]\n")
+    assert problem.message == "invalid YAML: did not find expected ',' or ']'"
+    assert problem.position == Position(2, 9)
+
+
 def test_tabs_inside_values_and_flow_lists_are_fine() -> None:
     assert read_yaml("a: [1,\n\t2]\nb: |\n  x\ty\n").data == {"a": [1, 2], "b": "x\ty\n"}
 
