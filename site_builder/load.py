@@ -10,7 +10,9 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from site_builder.problems import BuildFailed, Problem, display_path, position_of_offset
+from site_builder.characters import unsafe_characters
+from site_builder.folders import entry_problem
+from site_builder.problems import BuildFailed, LineIndex, Problem, display_path, position_of_offset
 from site_builder.yaml_source import YamlDocument, YamlProblem, normalise_text, read_yaml
 
 SITE_FILE = "site.yaml"
@@ -59,11 +61,11 @@ def load_content(content_dir: Path, root: Path) -> LoadedContent:
     if not content_dir.is_dir():
         raise BuildFailed([Problem(display_path(content_dir, root), 1, 1, "content folder not found")])
     problems: list[Problem] = []
-    _check_entries(content_dir, root, problems)
-    site = _load_yaml(content_dir / SITE_FILE, root, problems)
-    model_paths = _files(content_dir / MODELS_DIR, ".yaml", root, problems)
+    refused = _check_entries(content_dir, root, problems)
+    site = _load_yaml(content_dir / SITE_FILE, root, problems) if SITE_FILE not in refused else None
+    model_paths = _files(content_dir, MODELS_DIR, ".yaml", root, problems) if MODELS_DIR not in refused else []
     models = [_load_yaml(path, root, problems) for path in model_paths]
-    post_paths = _files(content_dir / POSTS_DIR, ".md", root, problems)
+    post_paths = _files(content_dir, POSTS_DIR, ".md", root, problems) if POSTS_DIR not in refused else []
     posts = [_load_post(path, root, problems) for path in post_paths]
     return LoadedContent(
         site=site,
@@ -75,23 +77,35 @@ def load_content(content_dir: Path, root: Path) -> LoadedContent:
     )
 
 
-def _check_entries(content_dir: Path, root: Path, problems: list[Problem]) -> None:
-    """A misspelt folder (content/Models) would otherwise build a site without its models."""
+def _check_entries(content_dir: Path, root: Path, problems: list[Problem]) -> set[str]:
+    """Names in content/ that may not be read; a misspelt folder (content/Models) is reported too."""
     expected = [SITE_FILE, MODELS_DIR, POSTS_DIR]
+    refused = set()
     for entry in sorted(content_dir.iterdir()):
+        problem = entry_problem(entry, content_dir, root, "content")
+        if problem:
+            problems.append(problem)
+            refused.add(entry.name)
+            continue
         if entry.name not in expected and not entry.name.startswith("."):
             hint = difflib.get_close_matches(entry.name.lower(), expected, n=1)
             reason = f"did you mean '{hint[0]}'?" if hint else f"content/ holds only {', '.join(expected)}"
             problems.append(Problem(display_path(entry, root), 1, 1, f"unexpected file or folder; {reason}"))
+    return refused
 
 
-def _files(folder: Path, suffix: str, root: Path, problems: list[Problem]) -> list[Path]:
+def _files(content_dir: Path, name: str, suffix: str, root: Path, problems: list[Problem]) -> list[Path]:
     """Content files of one kind, in a stable order; stray files are reported, not ignored."""
+    folder = content_dir / name
     if not folder.is_dir():
         return []
     found = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith("."):
+            continue
+        problem = entry_problem(path, content_dir, root, "content")
+        if problem:
+            problems.append(problem)
             continue
         if path.suffix == suffix and path.is_file():
             found.append(path)
@@ -124,15 +138,23 @@ def _load_yaml(path: Path, root: Path, problems: list[Problem]) -> LoadedYaml | 
     try:
         return LoadedYaml(file, read_yaml(text))
     except YamlProblem as error:
-        problems.append(Problem(file.path, error.position.line, error.position.column, error.message))
+        problems.extend(_yaml_problems(file, error))
         return None
+
+
+def _yaml_problems(file: SourceFile, error: YamlProblem) -> list[Problem]:
+    return [Problem(file.path, each.position.line, each.position.column, each.message) for each in error.each()]
 
 
 def _load_post(path: Path, root: Path, problems: list[Problem]) -> LoadedPost | None:
     text = _read_text(path, root, problems)
     if text is None:
         return None
-    file = SourceFile(path.stem, display_path(path, root))
+    return read_post(SourceFile(path.stem, display_path(path, root)), text, problems)
+
+
+def read_post(file: SourceFile, text: str, problems: list[Problem]) -> LoadedPost | None:
+    """Split a post's (normalised) text into front matter and Markdown body; None if it cannot be read."""
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         problems.append(Problem(file.path, 1, 1, "a post must start with '---' and its front matter"))
@@ -141,10 +163,20 @@ def _load_post(path: Path, root: Path, problems: list[Problem]) -> LoadedPost | 
     if closing is None:
         problems.append(Problem(file.path, 1, 1, "front matter is not closed by a '---' line"))
         return None
+    body = "\n".join(lines[closing + 1 :])
+    problems.extend(_unsafe_body_characters(file, body, first_line=closing + 2))
     try:
         front_matter = read_yaml("\n".join(lines[1:closing]), line_offset=1)
     except YamlProblem as error:
-        problems.append(Problem(file.path, error.position.line, error.position.column, error.message))
+        problems.extend(_yaml_problems(file, error))
         return None
-    body = "\n".join(lines[closing + 1 :])
     return LoadedPost(file, front_matter, body, body_first_line=closing + 2)
+
+
+def _unsafe_body_characters(file: SourceFile, body: str, first_line: int) -> list[Problem]:
+    where = LineIndex(body, line_offset=first_line - 1)
+    problems = []
+    for offset, reason in unsafe_characters(body):
+        position = where.at(offset)
+        problems.append(Problem(file.path, position.line, position.column, f"the post contains {reason}; remove it"))
+    return problems

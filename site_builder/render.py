@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from site_builder.folders import tree_problems
 from site_builder.markdown import make_markdown, render_markdown
 from site_builder.merge import SiteData
 from site_builder.problems import BuildFailed, Problem, display_path
@@ -65,6 +66,9 @@ def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
 
 def render_site(data: SiteData, templates_dir: Path, static_dir: Path, urls: Urls, root: Path) -> RenderedSite:
     """Render every page and gather static files; raise BuildFailed with every template problem."""
+    refused = tree_problems(templates_dir, root, "templates") + tree_problems(static_dir, root, "static files")
+    if refused:
+        raise BuildFailed(refused)
     static_files = _static_files(static_dir)
     env = make_environment(templates_dir, urls, data, static_files)
     problems: list[Problem] = []

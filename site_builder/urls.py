@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 
 def check_base_url(url: str) -> str:
@@ -15,7 +15,29 @@ def check_base_url(url: str) -> str:
         raise ValueError(f"base URL '{url}' must not have a query (?) or fragment (#)")
     if parts.path.startswith("//") or any(ord(char) <= 32 or char in '\\"<>' for char in url):
         raise ValueError(f"base URL '{url}' has a path that browsers would read as another host or misquote")
+    problem = _host_problem(parts.netloc) or _path_problem(parts.path)
+    if problem:
+        raise ValueError(f"base URL '{url}' {problem}")
     return url if url.endswith("/") else url + "/"
+
+
+def _host_problem(netloc: str) -> str | None:
+    if "@" in netloc:
+        return "must not hold a user name or password (user:password@)"
+    # An IPv6 host is bracketed and full of colons; a port follows its closing bracket.
+    host, port = netloc.rsplit(":", 1) if ":" in netloc.rsplit("]", 1)[-1] else (netloc, None)
+    if host in ("", "[]"):
+        return "must name a host, like https://user.github.io/repo/"
+    if port is not None and not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        return f"has port '{port}'; a port is a number from 1 to 65535"
+    return None
+
+
+def _path_problem(path: str) -> str | None:
+    segments = [unquote(segment) for segment in path.split("/")]
+    if any(segment in (".", "..") for segment in segments):
+        return "must not have '.' or '..' path segments"
+    return None
 
 
 @dataclass(frozen=True)

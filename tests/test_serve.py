@@ -41,7 +41,7 @@ def test_serves_pages_under_the_base_path(served: str) -> None:
     with urllib.request.urlopen(f"{served}/board/models/alpha/") as response:
         assert response.status == 200
         html = response.read().decode()
-    assert "<h1>Alpha 7B</h1>" in html
+    assert "<h1><bdi>Alpha 7B</bdi></h1>" in html
     assert 'href="/board/static/style.css?v=' in html
     with urllib.request.urlopen(f"{served}/board/static/style.css") as response:
         assert response.status == 200

@@ -521,7 +521,8 @@ def test_unexpected_files_in_content_folders(make_site: MakeSite) -> None:
 
 def test_yaml_anchors_in_a_model_file(make_site: MakeSite) -> None:
     site = make_site({GIANT: "name: &n Giant 1T\nvendor: *n\n"})
-    assert_fails(site, f"{GIANT}:1:7: YAML anchors and aliases (&name, *name) are not allowed; write the value out")
+    message = "YAML anchors and aliases (&name, *name) are not allowed; write the value out"
+    assert_fails(site, f"{GIANT}:1:7: {message}", f"{GIANT}:2:9: {message}")
 
 
 def test_duplicate_key_in_a_model_file(make_site: MakeSite) -> None:

@@ -314,8 +314,8 @@ def test_yaml_1_2_booleans_are_booleans(word: str, expected: bool) -> None:
 
 
 def test_numbers_nulls_and_strings() -> None:
-    document = read_yaml("i: 24\nf: 70.5\nu: 1_000\nh: 0x1F\nn: null\nt: ~\ne:\ns: '24'\n")
-    assert document.data == {"i": 24, "f": 70.5, "u": 1000, "h": 31, "n": None, "t": None, "e": None, "s": "24"}
+    document = read_yaml("i: 24\nf: 70.5\nn: null\nt: ~\ne:\ns: '24'\nx: '0x1F'\n")
+    assert document.data == {"i": 24, "f": 70.5, "n": None, "t": None, "e": None, "s": "24", "x": "0x1F"}
     assert type(document.data["i"]) is int
     assert type(document.data["f"]) is float
     assert type(document.data["s"]) is str
@@ -387,12 +387,135 @@ def test_nesting_past_the_limit_is_located() -> None:
     assert caught.value.position.line == 1
 
 
-@pytest.mark.parametrize(("text", "value"), [("017", 17), ("0x1F", 31), ("0o17", 15), ("-042", -42), ("1_000", 1000)])
-def test_integers_read_as_yaml_1_2_does(text: str, value: int) -> None:
+@pytest.mark.parametrize(
+    ("text", "value"), [("017", 17), ("-042", -42), ("0", 0), ("123456789012345678901", 123456789012345678901)]
+)
+def test_whole_numbers_are_plain_decimal(text: str, value: int) -> None:
     assert read_yaml(f"week: {text}\n").data == {"week": value}
+
+
+@pytest.mark.parametrize("text", ["0x10", "0o17", "0b101", "1_000", "+5", "-0x1", "0x_1"])
+def test_whole_numbers_in_other_bases_or_with_marks_are_refused(text: str) -> None:
+    problem = refused(f"name: x\nweek: {text}\n")
+    assert problem.message == f"'week': whole numbers are written in decimal digits only (got '{text}')"
+    assert problem.position == Position(2, 7)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("70.5", 70.5), ("-1.25", -1.25), ("1e3", 1000.0), (".5", 0.5), ("2.", 2.0)]
+)
+def test_decimal_fractions_are_read(text: str, value: float) -> None:
+    assert read_yaml(f"score: {text}\n").data == {"score": value}
+
+
+@pytest.mark.parametrize("text", ["+1.5", "1_000.5", "+.5"])
+def test_fractions_with_marks_are_refused(text: str) -> None:
+    problem = refused(f"score: {text}\n")
+    assert problem.message == f"'score': numbers are written in decimal digits only (got '{text}')"
+    assert problem.position == Position(1, 8)
+
+
+def test_every_bad_number_in_a_file_is_reported() -> None:
+    problem = refused("a: .nan\nb:\n  - .inf\n  - 0x10\n  - -.inf\nc: 1e999\n")
+    assert [(each.message, each.position) for each in problem.each()] == [
+        ("cannot read '.nan' as a finite number", Position(1, 4)),
+        ("cannot read '.inf' as a finite number", Position(3, 5)),
+        ("'b': whole numbers are written in decimal digits only (got '0x10')", Position(4, 5)),
+        ("cannot read '-.inf' as a finite number", Position(5, 5)),
+        ("cannot read '1e999' as a finite number", Position(6, 4)),
+    ]
+
+
+def test_every_structural_problem_is_reported_with_the_value_problems() -> None:
+    problem = refused("a: 1\na: 2\nb: !!python/name:os.system x\nc: &x 1\nd: 0x1\n")
+    assert [(each.message, each.position) for each in problem.each()] == [
+        ("duplicate key 'a'", Position(2, 1)),
+        ("the tag 'tag:yaml.org,2002:python/name:os.system' is not allowed here", Position(3, 4)),
+        (ANCHOR_MESSAGE, Position(4, 4)),
+        ("'d': whole numbers are written in decimal digits only (got '0x1')", Position(5, 4)),
+    ]
+
+
+def test_an_alias_stops_reading_before_anything_is_walked() -> None:
+    problem = refused("a: &x [1]\nb: *x\nc: 0x1\n")
+    assert [(each.message, each.position) for each in problem.each()] == [
+        (ANCHOR_MESSAGE, Position(1, 4)),
+        (ANCHOR_MESSAGE, Position(2, 4)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("a:\n\tb: 1\n", Position(2, 1)),
+        ("a: 1\n\tb: 2\n", Position(2, 1)),
+        ("a:\n  - x\n\t- y\n", Position(3, 1)),
+        ("a: |\n  x\n\ty\n", Position(3, 1)),
+        ("a:\n \tb: 1\n", Position(2, 2)),
+        ("name: x\n\tvendor: y\n", Position(2, 1)),
+    ],
+)
+def test_a_tab_in_indentation_is_named_with_its_position(text: str, position: Position) -> None:
+    problem = refused(text, line_offset=0)
+    assert problem.message == "tab character in indentation; indent with spaces"
+    assert problem.position == position
+
+
+def test_a_syntax_error_later_on_a_tab_indented_line_is_not_blamed_on_the_tab() -> None:
+    problem = refused("a: [1,\n\t2, x: y: z]\n")
+    assert problem.message == "invalid YAML: did not find expected ',' or ']'"
+    assert problem.position == Position(2, 9)
+
+
+def test_tabs_inside_values_and_flow_lists_are_fine() -> None:
+    assert read_yaml("a: [1,\n\t2]\nb: |\n  x\ty\n").data == {"a": [1, 2], "b": "x\ty\n"}
+
+
+# --- characters that a page cannot show or that disguise text ---------------------------------
+
+
+def test_bidi_overrides_are_refused_at_their_position() -> None:
+    problem = refused('name: "GLM\u202e5-evil"\nvendor: x\u2066y\u2069\n')
+    assert [(each.message, each.position) for each in problem.each()] == [
+        ("'name' contains U+202E (RIGHT-TO-LEFT OVERRIDE), which can disguise text; remove it", Position(1, 11)),
+        ("'vendor' contains U+2066 (LEFT-TO-RIGHT ISOLATE), which can disguise text; remove it", Position(2, 10)),
+        ("'vendor' contains U+2069 (POP DIRECTIONAL ISOLATE), which can disguise text; remove it", Position(2, 12)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("escape", "code"),
+    [("\\0", "0000"), ("\\x0b", "000B"), ("\\x7f", "007F"), ("\\e", "001B"), ("\\r", "000D"), ("\\x85", "0085")],
+)
+def test_control_characters_written_as_escapes_are_refused_at_the_escape(escape: str, code: str) -> None:
+    problem = refused(f'name: x\nvendor: "ab{escape}c"\n')
+    assert (
+        problem.message == f"'vendor' contains U+{code} (a control character), which a web page cannot hold; remove it"
+    )
+    assert problem.position == Position(2, 12)
+
+
+def test_bidi_escapes_and_noncharacters_are_refused_in_keys_and_lists() -> None:
+    problem = refused('tags: ["ok", "\\u202Dx", "\\uFFFE"]\n"k\\u2067": 1\n')
+    assert [(each.message, each.position) for each in problem.each()] == [
+        ("'tags' contains U+202D (LEFT-TO-RIGHT OVERRIDE), which can disguise text; remove it", Position(1, 15)),
+        ("'tags' contains U+FFFE (a noncharacter), which a web page cannot hold; remove it", Position(1, 26)),
+        ("a key contains U+2067 (RIGHT-TO-LEFT ISOLATE), which can disguise text; remove it", Position(2, 3)),
+    ]
+
+
+def test_tab_and_newline_escapes_stay_allowed() -> None:
+    assert read_yaml('why: "a\\tb\\nc"\n').data == {"why": "a\tb\nc"}
 
 
 def test_unicode_line_separators_inside_values_do_not_shift_lines() -> None:
     # YAML counts U+0085, U+2028 and U+2029 as line breaks; editors show them inside a line.
     document = read_yaml('vendor: "Zhipu\u2028AI\u2029x\x85y"\nname: x\nvendr: typo\n')
     assert document.positions[("vendr",)] == Position(3, 1)
+
+
+def test_a_refused_character_after_wide_characters_is_located_by_character_not_byte() -> None:
+    # Found by fuzzing: the C reader reports this position in UTF-8 bytes.
+    problem = refused("name: \u0800éé\x1f\n")
+    assert problem.message == "invalid YAML: character U+001F is not allowed"
+    assert problem.position == Position(1, 10)
