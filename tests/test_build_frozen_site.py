@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import FROZEN_SITE, REPO, FixtureSite
-from html_reader import Page, html_files, is_off_site, parse_html, squash, target_file
+from html_reader import Page, html_files, is_off_site, parse_html, squash
+from invariants import assert_links_resolve, assert_site_shows_its_content, expected_quantization
 from ruamel.yaml import YAML
 
 # --- the frozen example site's content, read straight from the YAML -------------
@@ -56,16 +57,9 @@ def score_text(benchmark: dict[str, Any]) -> str:
     return ("~" if benchmark.get("approximate") else "") + number
 
 
-def record_quant(model: dict[str, Any], quant: str, tier_id: str) -> dict[str, Any] | None:
-    rows = [q for q in model.get("quantizations", []) if q["format"] == quant]
-    if len(rows) > 1:
-        rows = [q for q in rows if q.get("tier") == tier_id]
-    return rows[0] if len(rows) == 1 else None
-
-
 def expected_pick_row(pick: dict[str, Any], tier_id: str) -> list[str]:
     model = MODELS[pick["model"]]
-    quant = record_quant(model, pick["quant"], tier_id) if "quant" in pick else None
+    quant = expected_quantization(model, pick["quant"], tier_id) if "quant" in pick else None
     speed = pick.get("speed") or (quant or {}).get("speed") or "—"
     headline = pick.get("benchmark") or model.get("headline_benchmark")
     benchmark = next((b for b in model.get("benchmarks", []) if b["name"] == headline), None)
@@ -386,40 +380,14 @@ def test_no_third_party_requests_and_no_off_site_urls_but_contents(built: Built)
         assert "@import" not in text, css
 
 
-def _check_links_resolve(built: Built, prefix: str) -> set[Path]:
-    """Every internal href/src resolves to a file (and #fragment to an id); returns the pages reached from home."""
-    pages = {path: parse_html(path.read_text(encoding="utf-8")) for path in html_files(built.out)}
-    for path, page in pages.items():
-        for element, attribute, url in page.urls():
-            if is_off_site(url):
-                continue
-            if url.startswith("#"):
-                target, fragment = path, url[1:]
-            else:
-                assert url.startswith(prefix), f"{path}: <{element.tag} {attribute}={url!r}> is not under {prefix}"
-                target, fragment = target_file(built.out, url, prefix)
-            assert target.is_file(), f"{path}: {url!r} -> missing {target}"
-            if fragment:
-                assert fragment in pages[target].ids, f"{path}: {url!r} -> no id {fragment!r} in {target}"
-    reached: set[Path] = set()
-    queue = [built.out / "index.html"]
-    while queue:
-        path = queue.pop()
-        if path in reached:
-            continue
-        reached.add(path)
-        for _, _, url in pages[path].urls():
-            if url.startswith(prefix) and not is_off_site(url):
-                target, _ = target_file(built.out, url, prefix)
-                if target.suffix == ".html":
-                    queue.append(target)
-    return reached
-
-
 def test_every_internal_link_resolves_and_every_page_is_reachable(built: Built) -> None:
-    reached = _check_links_resolve(built, PREFIX)
+    reached = assert_links_resolve(built.out, PREFIX)
     unreachable = set(html_files(built.out)) - reached - {built.out / "404.html"}
     assert not unreachable, f"pages no link leads to: {sorted(map(str, unreachable))}"
+
+
+def test_frozen_site_satisfies_the_real_content_invariants(built: Built) -> None:
+    assert_site_shows_its_content(built.out, CONTENT)
 
 
 def test_stylesheet_link_carries_a_version_of_the_file(built: Built) -> None:
@@ -479,7 +447,7 @@ def test_two_builds_are_byte_identical(frozen_site: FixtureSite) -> None:
 @pytest.mark.parametrize("base_url", ["https://user.github.io/repo/", "https://user.github.io/repo"])
 def test_base_url_on_a_sub_path(frozen_site: FixtureSite, base_url: str) -> None:
     built = build(frozen_site, "--base-url", base_url)
-    _check_links_resolve(built, "/repo/")
+    assert_links_resolve(built.out, "/repo/")
     for path in html_files(built.out):
         page = parse_html(path.read_text(encoding="utf-8"))
         internal = [url for _, _, url in page.urls() if not is_off_site(url) and not url.startswith("#")]
@@ -494,7 +462,7 @@ def test_base_url_on_a_sub_path(frozen_site: FixtureSite, base_url: str) -> None
 
 def test_base_url_at_a_domain_root(frozen_site: FixtureSite) -> None:
     built = build(frozen_site, "--base-url", "https://example.org/")
-    _check_links_resolve(built, "/")
+    assert_links_resolve(built.out, "/")
     for path in html_files(built.out):
         page = parse_html(path.read_text(encoding="utf-8"))
         for _, _, url in page.urls():
