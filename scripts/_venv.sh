@@ -1,22 +1,27 @@
-# Sourced by scripts/build and scripts/test: make sure .venv has the project installed.
-# Usage: ensure_venv EXTRAS   (EXTRAS is "" for the site, "test" for the test suite)
+# Sourced by the scripts: make sure .venv has the project and its locked dependencies installed.
+# Usage: ensure_venv EXTRAS   (EXTRAS is "" for the site, "test" for the test suite and dev tools)
+# Dependencies come from requirements/site.txt or requirements/test.txt, pinned with hashes
+# (refresh them with scripts/lock), so an upstream release cannot change what is installed.
 ensure_venv() {
-  local extras="$1" python
+  local lock="${1:-site}" python
   python=$(command -v python3.11 || command -v python3)
   if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
     echo "error: Python 3.11 or newer is needed (found $("$python" --version))" >&2
     exit 1
   fi
-  # Re-install only when pyproject.toml or the wanted extras change.
-  local hash stamp
-  hash=$(sha256sum pyproject.toml | cut -c1-16)
-  stamp=".venv/.installed-$hash${extras:+-$extras}"
-  # The test install includes everything the site needs.
-  if [ ! -f "$stamp" ] && [ ! -f ".venv/.installed-$hash-test" ]; then
+  # Re-install only when pyproject.toml or the lock file change; the test lock includes the site's.
+  local stamp
+  stamp=$(_venv_stamp "$lock")
+  if [ ! -f "$stamp" ] && [ ! -f "$(_venv_stamp test)" ]; then
     [ -x .venv/bin/python ] || "$python" -m venv .venv
-    echo "Installing dependencies into .venv ..." >&2
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras:+[$extras]}"
+    echo "Installing dependencies into .venv from requirements/$lock.txt ..." >&2
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r "requirements/$lock.txt"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
     rm -f .venv/.installed-*
     touch "$stamp"
   fi
+}
+
+_venv_stamp() {
+  echo ".venv/.installed-$(cat pyproject.toml "requirements/$1.txt" | sha256sum | cut -c1-16)-$1"
 }

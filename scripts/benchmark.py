@@ -12,20 +12,22 @@ from pathlib import Path
 from site_builder.build import Project, build
 
 REPO = Path(__file__).resolve().parent.parent
+# The generated site is made from the frozen Week 6 example, so it does not change with the real weeks.
+EXAMPLE = REPO / "tests/fixtures/site/content"
 
 
 def generated_site(root: Path, models: int, weeks: int) -> Project:
-    """A site shaped like the real one, with `models` records and `weeks` posts."""
+    """A site shaped like the frozen example one, with `models` records and `weeks` posts."""
     for part in ("templates", "static"):
         shutil.copytree(REPO / part, root / part)
     content = root / "content"
     (content / "models").mkdir(parents=True)
     (content / "posts").mkdir()
-    shutil.copy(REPO / "content/site.yaml", content / "site.yaml")
-    record = (REPO / "content/models/mimo-v2-flash.yaml").read_text(encoding="utf-8")
+    shutil.copy(EXAMPLE / "site.yaml", content / "site.yaml")
+    record = (EXAMPLE / "models/mimo-v2-flash.yaml").read_text(encoding="utf-8")
     for index in range(models):
         (content / "models" / f"model-{index:04d}.yaml").write_text(record, encoding="utf-8")
-    post = (REPO / "content/posts/week-06.md").read_text(encoding="utf-8")
+    post = (EXAMPLE / "posts/week-06.md").read_text(encoding="utf-8")
     for week in range(1, weeks + 1):
         text = post.replace("week: 6", f"week: {week}")
         for name in ("mimo-v2-flash", "glm-4.7-flash", "qwen3.5-35b-a3b", "qwen3.5-27b", "gemma-3-27b-qat"):

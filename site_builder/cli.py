@@ -11,7 +11,7 @@ from typing import TextIO
 
 from site_builder import __version__
 from site_builder import build as pipeline
-from site_builder.problems import BuildFailed
+from site_builder.problems import OUTPUT_FORMATS, BuildFailed, format_problem
 from site_builder.reference import content_reference, update_readme
 from site_builder.render import RenderedSite
 from site_builder.urls import Urls, check_base_url
@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
         status: int = args.run(args, project, stdout)
     except BuildFailed as failure:
         for problem in failure.problems:
-            print(problem, file=stderr)
+            print(format_problem(problem, getattr(args, "format", "text")), file=stderr)
         count = len(failure.problems)
         print(f"error: {_plural(count, 'problem')} found; nothing was written", file=stderr)
         return 1
@@ -53,10 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     _content_options(build)
     build.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="output folder (default: _site)")
     build.add_argument("--base-url", type=_base_url, help="publish address; overrides base_url in content/site.yaml")
+    _format_option(build)
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="validate content only; write nothing")
     _content_options(check)
+    _format_option(check)
     check.set_defaults(run=_check)
 
     serve = commands.add_parser("serve", help="build, then serve the site on 127.0.0.1")
@@ -86,6 +88,15 @@ def _port(text: str) -> int:
 
 def _content_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=None, help="content folder (default: ./content)")
+
+
+def _format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=OUTPUT_FORMATS,
+        default="text",
+        help="how to print problems: text (path:line:col: message) or github (GitHub Actions annotations)",
+    )
 
 
 def _build(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:

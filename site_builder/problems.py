@@ -27,6 +27,38 @@ class Problem:
         return f"{_printable(self.path)}:{self.line}:{self.column}: {label}{_printable(self.message)}"
 
 
+OUTPUT_FORMATS = ("text", "github")
+"""How the command line prints problems: `text` lines, or GitHub Actions annotations."""
+
+
+def format_problem(problem: Problem, output_format: str) -> str:
+    """One problem as the command line prints it in `output_format` (one of OUTPUT_FORMATS)."""
+    return github_annotation(problem) if output_format == "github" else str(problem)
+
+
+def github_annotation(problem: Problem) -> str:
+    """The problem as a GitHub Actions workflow command, so a pull request shows it on its line."""
+    properties = ",".join(
+        f"{key}={_printable(_escape_property(value))}"
+        for key, value in (
+            ("file", problem.path),
+            ("line", str(problem.line)),
+            ("col", str(problem.column)),
+            ("title", "site-builder"),
+        )
+    )
+    return f"::{problem.severity} {properties}::{_printable(_escape_data(problem.message))}"
+
+
+def _escape_data(text: str) -> str:
+    # The escaping of GitHub's own toolkit (@actions/core): `%` first, so escapes are not escaped twice.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 @dataclass(frozen=True)
 class Position:
     """Where a value starts in its file (1-based line and column)."""

@@ -15,6 +15,8 @@ import pytest
 from site_builder.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+FROZEN_SITE = REPO / "tests/fixtures/site"
+"""The content as it stood at Week 6, owned by the tests: exact-output tests build it, never content/."""
 
 SITE_YAML = """\
     title: Test Board
@@ -167,10 +169,22 @@ def make_site(tmp_path: Path) -> MakeSite:
     return factory
 
 
-@pytest.fixture
-def real_site(tmp_path: Path) -> FixtureSite:
-    """A copy of this repository's real site (content, templates, static)."""
-    site = FixtureSite(tmp_path / "real")
-    for part in ("content", "templates", "static"):
+def copy_site(root: Path, content: Path) -> FixtureSite:
+    """A site at `root` with a copy of `content` and this repository's templates and static files."""
+    site = FixtureSite(root)
+    shutil.copytree(content, site.root / "content")
+    for part in ("templates", "static"):
         shutil.copytree(REPO / part, site.root / part)
     return site
+
+
+@pytest.fixture
+def real_site(tmp_path: Path) -> FixtureSite:
+    """A copy of this repository's real site; tests over it assert only what holds for any valid week."""
+    return copy_site(tmp_path / "real", REPO / "content")
+
+
+@pytest.fixture
+def frozen_site(tmp_path: Path) -> FixtureSite:
+    """A copy of the frozen example site (tests/fixtures/site), for tests that compare exact output."""
+    return copy_site(tmp_path / "frozen", FROZEN_SITE / "content")

@@ -28,21 +28,22 @@ def test_reference_describes_figure_formats() -> None:
     assert "| `speed` | speed, e.g. `20-25 t/s`, `~20 t/s`, `60+ t/s` | no |" in reference
 
 
-def test_readme_error_example_is_what_the_tool_prints(real_site: FixtureSite) -> None:
+def test_readme_error_example_is_what_the_tool_prints(frozen_site: FixtureSite) -> None:
     """The README shows a misspelt key and an unknown quantization; both edits are made here for real."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     example = readme.split("**Mistakes in content are reported all at once**", 1)[1].split("```")[1].strip()
-    glm = real_site.root / "content/models/glm-5.yaml"
+    glm = frozen_site.root / "content/models/glm-5.yaml"
     glm.write_text(glm.read_text().replace("    hardware: 8x H200 minimum", "    hardwre: 8x H200 minimum"))
-    post = real_site.root / "content/posts/week-06.md"
+    post = frozen_site.root / "content/posts/week-06.md"
     post.write_text(post.read_text().replace("quant: Q3_K_S", "quant: Q3_K_M", 1))
-    result = real_site.run("check")
+    result = frozen_site.run("check")
     assert result.code == 1
     assert result.err.strip() == example
 
 
-def test_readme_build_summary_is_what_the_tool_prints(real_site: FixtureSite) -> None:
+def test_readme_build_summary_is_what_the_tool_prints(frozen_site: FixtureSite) -> None:
+    """The README's example is the frozen example site's summary (tests/fixtures/site), not the real content's."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     example = readme.split("`build` ends by saying what it wrote", 1)[1].split("```")[1].strip()
-    printed = real_site.run("build").out.strip()
+    printed = frozen_site.run("build").out.strip()
     assert printed.rsplit(" in ", 1)[0] == example.rsplit(" in ", 1)[0]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 from conftest import BIG_MODEL_YAML, MODEL_YAML, SITE_YAML, FixtureSite, default_files
-from test_build_real_content import Page, parse_html
+from html_reader import Page, parse_html
 
 MakeSite = Callable[..., FixtureSite]
 

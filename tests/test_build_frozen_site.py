@@ -1,8 +1,9 @@
-"""Build the real Week 6 content and check the HTML a reader gets.
+"""Build the frozen example site (tests/fixtures/site, the content as it stood at Week 6) and check
+the HTML a reader gets, down to captions, figures and counts.
 
-Pages are parsed with `html.parser` (see `parse_html`), tables are read as rows of
-cell text keyed by their <caption>, and expected figures are read from the YAML
-records themselves, so every quantization, memory and hardware row is checked.
+Pages are parsed with `html_reader.parse_html`, tables are read as rows of cell text keyed by their
+<caption>, and expected figures are read from the YAML records themselves, so every quantization,
+memory and hardware row is checked. Tests over the real content/ are in test_real_content.py.
 """
 
 from __future__ import annotations
@@ -12,184 +13,21 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import REPO, FixtureSite
+from conftest import FROZEN_SITE, REPO, FixtureSite
+from html_reader import Page, html_files, is_off_site, parse_html, squash
+from invariants import assert_links_resolve, assert_site_shows_its_content, expected_quantization
 from ruamel.yaml import YAML
 
-# --- a small HTML reader -----------------------------------------------------
-
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_URL_ATTRIBUTES = {"href", "src", "srcset", "action", "formaction", "poster", "data", "cite", "background"}
-
-
-def squash(text: str) -> str:
-    """Collapse runs of whitespace, as a reader sees the text."""
-    return " ".join(text.split())
-
-
-@dataclass
-class Element:
-    tag: str
-    attrs: dict[str, str | None]
-    text: str = ""
-    parts: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Table:
-    caption: str = ""
-    head: list[list[str]] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-    """Body rows, each a list of cell texts."""
-    row_links: list[list[str]] = field(default_factory=list)
-    """The hrefs found in each body row."""
-    in_prose: bool = False
-    """True for tables written in a post's Markdown body."""
-
-
-@dataclass
-class Page:
-    elements: list[Element]
-    """Every element, in document order, with its text (empty for void elements)."""
-    tables: list[Table]
-    text: str
-    """All text outside <script>/<style>, whitespace collapsed."""
-
-    def find(self, tag: str) -> list[Element]:
-        return [element for element in self.elements if element.tag == tag]
-
-    @property
-    def tables_by_caption(self) -> dict[str, Table]:
-        return {table.caption: table for table in self.tables}
-
-    def table(self, caption: str) -> Table:
-        found = self.tables_by_caption
-        assert caption in found, f"no table captioned {caption!r}; captions: {list(found)}"
-        return found[caption]
-
-    @property
-    def ids(self) -> list[str]:
-        return [str(e.attrs["id"]) for e in self.elements if e.attrs.get("id") is not None]
-
-    def urls(self) -> Iterator[tuple[Element, str, str]]:
-        """(element, attribute, value) for every attribute that holds a URL."""
-        for element in self.elements:
-            for name, value in element.attrs.items():
-                if name in _URL_ATTRIBUTES and value is not None:
-                    yield element, name, value
-
-
-class _Reader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[Element] = []
-        self.open: list[Element] = []
-        self.tables: list[Table] = []
-        self.table_stack: list[Table] = []
-        self.div_prose: list[bool] = []
-        self.row: list[str] | None = None
-        self.links: list[str] = []
-        self.in_head_rows = False
-        self.skip = 0
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = Element(tag, dict(attrs))
-        self.elements.append(element)
-        if tag in ("script", "style"):
-            self.skip += 1
-        if tag == "div":
-            self.div_prose.append("prose" in str(element.attrs.get("class") or "").split())
-        elif tag == "table":
-            table = Table(in_prose=any(self.div_prose))
-            self.tables.append(table)
-            self.table_stack.append(table)
-        elif tag == "thead":
-            self.in_head_rows = True
-        elif tag == "tr":
-            self.row, self.links = [], []
-        elif tag == "a" and self.row is not None:
-            self.links.append(str(element.attrs.get("href")))
-        if tag not in _VOID:
-            self.open.append(element)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in _VOID:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self.skip = max(0, self.skip - 1)
-        if tag == "div" and self.div_prose:
-            self.div_prose.pop()
-        matching = [i for i, element in enumerate(self.open) if element.tag == tag]
-        if not matching:
-            return
-        element = self.open[matching[-1]]
-        del self.open[matching[-1] :]
-        element.text = squash("".join(element.parts))
-        table = self.table_stack[-1] if self.table_stack else None
-        if tag == "caption" and table is not None:
-            table.caption = element.text
-        elif tag in ("th", "td") and self.row is not None:
-            self.row.append(element.text)
-        elif tag == "tr" and table is not None and self.row is not None:
-            if self.in_head_rows:
-                table.head.append(self.row)
-            else:
-                table.rows.append(self.row)
-                table.row_links.append(self.links)
-            self.row = None
-        elif tag == "thead":
-            self.in_head_rows = False
-        elif tag == "table" and self.table_stack:
-            self.table_stack.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
-        self.text.append(data)
-        for element in self.open:
-            element.parts.append(data)
-
-
-def parse_html(html: str) -> Page:
-    reader = _Reader()
-    reader.feed(html)
-    reader.close()
-    return Page(reader.elements, reader.tables, squash("".join(reader.text)))
-
-
-def html_files(out: Path) -> list[Path]:
-    return sorted(out.rglob("*.html"))
-
-
-def is_off_site(url: str) -> bool:
-    return bool(urlsplit(url).scheme) or url.startswith("//")
-
-
-def target_file(out: Path, url: str, prefix: str) -> tuple[Path, str]:
-    """The output file an internal URL path serves, and its #fragment."""
-    parts = urlsplit(url)
-    assert parts.path.startswith(prefix), f"{url!r} does not start with {prefix!r}"
-    relative = parts.path.removeprefix(prefix)
-    if relative == "" or relative.endswith("/"):
-        relative += "index.html"
-    return out / relative, parts.fragment
-
-
-# --- the real content, read straight from the YAML ----------------------------
+# --- the frozen example site's content, read straight from the YAML -------------
 
 _yaml = YAML(typ="safe")
-CONTENT = REPO / "content"
+CONTENT = FROZEN_SITE / "content"
 MODEL_IDS = sorted(path.stem for path in (CONTENT / "models").glob("*.yaml"))
 
 
@@ -219,16 +57,9 @@ def score_text(benchmark: dict[str, Any]) -> str:
     return ("~" if benchmark.get("approximate") else "") + number
 
 
-def record_quant(model: dict[str, Any], quant: str, tier_id: str) -> dict[str, Any] | None:
-    rows = [q for q in model.get("quantizations", []) if q["format"] == quant]
-    if len(rows) > 1:
-        rows = [q for q in rows if q.get("tier") == tier_id]
-    return rows[0] if len(rows) == 1 else None
-
-
 def expected_pick_row(pick: dict[str, Any], tier_id: str) -> list[str]:
     model = MODELS[pick["model"]]
-    quant = record_quant(model, pick["quant"], tier_id) if "quant" in pick else None
+    quant = expected_quantization(model, pick["quant"], tier_id) if "quant" in pick else None
     speed = pick.get("speed") or (quant or {}).get("speed") or "—"
     headline = pick.get("benchmark") or model.get("headline_benchmark")
     benchmark = next((b for b in model.get("benchmarks", []) if b["name"] == headline), None)
@@ -277,8 +108,8 @@ def build(site: FixtureSite, *args: str, out: str = "_site") -> Built:
 
 
 @pytest.fixture
-def built(real_site: FixtureSite) -> Built:
-    return build(real_site)
+def built(frozen_site: FixtureSite) -> Built:
+    return build(frozen_site)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -549,40 +380,14 @@ def test_no_third_party_requests_and_no_off_site_urls_but_contents(built: Built)
         assert "@import" not in text, css
 
 
-def _check_links_resolve(built: Built, prefix: str) -> set[Path]:
-    """Every internal href/src resolves to a file (and #fragment to an id); returns the pages reached from home."""
-    pages = {path: parse_html(path.read_text(encoding="utf-8")) for path in html_files(built.out)}
-    for path, page in pages.items():
-        for element, attribute, url in page.urls():
-            if is_off_site(url):
-                continue
-            if url.startswith("#"):
-                target, fragment = path, url[1:]
-            else:
-                assert url.startswith(prefix), f"{path}: <{element.tag} {attribute}={url!r}> is not under {prefix}"
-                target, fragment = target_file(built.out, url, prefix)
-            assert target.is_file(), f"{path}: {url!r} -> missing {target}"
-            if fragment:
-                assert fragment in pages[target].ids, f"{path}: {url!r} -> no id {fragment!r} in {target}"
-    reached: set[Path] = set()
-    queue = [built.out / "index.html"]
-    while queue:
-        path = queue.pop()
-        if path in reached:
-            continue
-        reached.add(path)
-        for _, _, url in pages[path].urls():
-            if url.startswith(prefix) and not is_off_site(url):
-                target, _ = target_file(built.out, url, prefix)
-                if target.suffix == ".html":
-                    queue.append(target)
-    return reached
-
-
 def test_every_internal_link_resolves_and_every_page_is_reachable(built: Built) -> None:
-    reached = _check_links_resolve(built, PREFIX)
+    reached = assert_links_resolve(built.out, PREFIX)
     unreachable = set(html_files(built.out)) - reached - {built.out / "404.html"}
     assert not unreachable, f"pages no link leads to: {sorted(map(str, unreachable))}"
+
+
+def test_frozen_site_satisfies_the_real_content_invariants(built: Built) -> None:
+    assert_site_shows_its_content(built.out, CONTENT)
 
 
 def test_stylesheet_link_carries_a_version_of_the_file(built: Built) -> None:
@@ -627,9 +432,9 @@ def test_post_page_renders_the_markdown_body(built: Built) -> None:
 # --- builds and base URLs -----------------------------------------------------------
 
 
-def test_two_builds_are_byte_identical(real_site: FixtureSite) -> None:
-    first = build(real_site, out="out-a").out
-    second = build(real_site, out="out-b").out
+def test_two_builds_are_byte_identical(frozen_site: FixtureSite) -> None:
+    first = build(frozen_site, out="out-a").out
+    second = build(frozen_site, out="out-b").out
 
     def tree(root: Path) -> dict[str, bytes]:
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
@@ -640,9 +445,9 @@ def test_two_builds_are_byte_identical(real_site: FixtureSite) -> None:
 
 
 @pytest.mark.parametrize("base_url", ["https://user.github.io/repo/", "https://user.github.io/repo"])
-def test_base_url_on_a_sub_path(real_site: FixtureSite, base_url: str) -> None:
-    built = build(real_site, "--base-url", base_url)
-    _check_links_resolve(built, "/repo/")
+def test_base_url_on_a_sub_path(frozen_site: FixtureSite, base_url: str) -> None:
+    built = build(frozen_site, "--base-url", base_url)
+    assert_links_resolve(built.out, "/repo/")
     for path in html_files(built.out):
         page = parse_html(path.read_text(encoding="utf-8"))
         internal = [url for _, _, url in page.urls() if not is_off_site(url) and not url.startswith("#")]
@@ -655,9 +460,9 @@ def test_base_url_on_a_sub_path(real_site: FixtureSite, base_url: str) -> None:
         assert canonical == [expected], path
 
 
-def test_base_url_at_a_domain_root(real_site: FixtureSite) -> None:
-    built = build(real_site, "--base-url", "https://example.org/")
-    _check_links_resolve(built, "/")
+def test_base_url_at_a_domain_root(frozen_site: FixtureSite) -> None:
+    built = build(frozen_site, "--base-url", "https://example.org/")
+    assert_links_resolve(built.out, "/")
     for path in html_files(built.out):
         page = parse_html(path.read_text(encoding="utf-8"))
         for _, _, url in page.urls():
@@ -669,22 +474,22 @@ def test_base_url_at_a_domain_root(real_site: FixtureSite) -> None:
         assert canonical == ["https://example.org/" + relative.removesuffix("index.html")], path
 
 
-def test_rebuild_removes_output_of_a_deleted_model(real_site: FixtureSite) -> None:
-    first = build(real_site)
+def test_rebuild_removes_output_of_a_deleted_model(frozen_site: FixtureSite) -> None:
+    first = build(frozen_site)
     assert (first.out / "models/llama-4-maverick/index.html").is_file()
-    (real_site.root / "content/models/llama-4-maverick.yaml").unlink()
+    (frozen_site.root / "content/models/llama-4-maverick.yaml").unlink()
     edit(
-        real_site.root / "content/posts/week-06.md",
+        frozen_site.root / "content/posts/week-06.md",
         '  - model: llama-4-maverick\n    why: "Upwards of 200 GB"\n',
         "",
     )
-    second = build(real_site)
+    second = build(frozen_site)
     assert not (second.out / "models/llama-4-maverick").exists()
     for path in second.out.rglob("*.html"):
         assert "Llama 4 Maverick" not in path.read_text(encoding="utf-8"), path
         assert "llama-4-maverick" not in path.read_text(encoding="utf-8"), path
     assert [row[0] for row in second.page("index.html").table(WAIT_CAPTION).rows] == ["Llama 4 Scout", "GLM-5"]
-    leftovers = [p.name for p in real_site.root.iterdir() if p.name.startswith(".")]
+    leftovers = [p.name for p in frozen_site.root.iterdir() if p.name.startswith(".")]
     assert leftovers == [], "staging folders left behind"
 
 
@@ -692,36 +497,36 @@ def _snapshot(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("out", ["content", "content/", ".", "templates", "static", "../real"])
-def test_build_refuses_to_write_over_the_sources(real_site: FixtureSite, out: str) -> None:
-    before = _snapshot(real_site.root)
-    assert real_site.root.name == "real"
-    result = real_site.run("build", "--out", out)
+@pytest.mark.parametrize("out", ["content", "content/", ".", "templates", "static", "../frozen"])
+def test_build_refuses_to_write_over_the_sources(frozen_site: FixtureSite, out: str) -> None:
+    before = _snapshot(frozen_site.root)
+    assert frozen_site.root.name == "frozen"
+    result = frozen_site.run("build", "--out", out)
     assert result.code == 1
     assert "output folder would replace" in result.err
     assert "nothing was written" in result.err
     assert result.out == ""
-    assert _snapshot(real_site.root) == before
-    assert sorted(p.name for p in real_site.root.iterdir()) == ["content", "static", "templates"]
+    assert _snapshot(frozen_site.root) == before
+    assert sorted(p.name for p in frozen_site.root.iterdir()) == ["content", "static", "templates"]
 
 
 @pytest.mark.parametrize(
     "out",
     ["static/site", "content/models/site", "templates/out"],
 )
-def test_build_refuses_an_output_folder_inside_the_sources(real_site: FixtureSite, out: str) -> None:
-    before = _snapshot(real_site.root)
-    result = real_site.run("build", "--out", out)
+def test_build_refuses_an_output_folder_inside_the_sources(frozen_site: FixtureSite, out: str) -> None:
+    before = _snapshot(frozen_site.root)
+    result = frozen_site.run("build", "--out", out)
     assert result.code == 1, result.out
     assert "which is read as input; choose another --out" in result.err
-    assert _snapshot(real_site.root) == before
+    assert _snapshot(frozen_site.root) == before
 
 
-def test_check_runs_as_a_module_from_the_site_root(real_site: FixtureSite) -> None:
+def test_check_runs_as_a_module_from_the_site_root(frozen_site: FixtureSite) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(
         [sys.executable, "-m", "site_builder", "check"],
-        cwd=real_site.root,
+        cwd=frozen_site.root,
         env=env,
         capture_output=True,
         text=True,
@@ -731,11 +536,11 @@ def test_check_runs_as_a_module_from_the_site_root(real_site: FixtureSite) -> No
     assert result.stdout.startswith("Content is valid")
     assert f"{len(MODEL_IDS)} models" in result.stdout
     assert result.stderr == ""
-    assert sorted(p.name for p in real_site.root.iterdir()) == ["content", "static", "templates"]
+    assert sorted(p.name for p in frozen_site.root.iterdir()) == ["content", "static", "templates"]
 
 
-def test_check_counts_one_post_in_the_singular(real_site: FixtureSite) -> None:
-    result = real_site.run("check")
+def test_check_counts_one_post_in_the_singular(frozen_site: FixtureSite) -> None:
+    result = frozen_site.run("check")
     assert result.code == 0
     assert result.out.strip().endswith("8 models, 1 post.")
 
@@ -743,36 +548,36 @@ def test_check_counts_one_post_in_the_singular(real_site: FixtureSite) -> None:
 # --- figures a reader must not misread ---------------------------------------------
 
 
-def test_leaderboard_benchmark_with_a_unit_is_spaced_as_on_the_model_page(real_site: FixtureSite) -> None:
+def test_leaderboard_benchmark_with_a_unit_is_spaced_as_on_the_model_page(frozen_site: FixtureSite) -> None:
     edit(
-        real_site.root / "content/posts/week-06.md",
+        frozen_site.root / "content/posts/week-06.md",
         "      quant: Q3_K_S\n",
         "      quant: Q3_K_S\n      benchmark: Server throughput\n",
     )
-    home = build(real_site).page("index.html")
+    home = build(frozen_site).page("index.html")
     mimo = next(row for row in home.table(tier_caption(TIERS[0])).rows if row[1] == "MiMo-V2-Flash")
     assert mimo[5] == "150 t/s Server throughput"
 
 
-def test_leaderboard_marks_an_approximate_benchmark(real_site: FixtureSite) -> None:
+def test_leaderboard_marks_an_approximate_benchmark(frozen_site: FixtureSite) -> None:
     edit(
-        real_site.root / "content/models/mimo-v2-flash.yaml",
+        frozen_site.root / "content/models/mimo-v2-flash.yaml",
         "    score: 94.1\n",
         "    score: 94.1\n    approximate: true\n",
     )
-    built = build(real_site)
+    built = build(frozen_site)
     model_rows = _model_page(built, "mimo-v2-flash").table("MiMo-V2-Flash benchmark scores").rows
     assert model_rows[0][1] == "~94.1%"
     mimo = next(row for row in built.page("index.html").table(tier_caption(TIERS[0])).rows if row[1] == "MiMo-V2-Flash")
     assert mimo[5] == "~94.1% AIME 2025"
 
 
-def test_post_heading_ids_do_not_collide_with_page_ids(real_site: FixtureSite) -> None:
+def test_post_heading_ids_do_not_collide_with_page_ids(frozen_site: FixtureSite) -> None:
     edit(
-        real_site.root / "content/posts/week-06.md",
+        frozen_site.root / "content/posts/week-06.md",
         "## What to do now\n",
         "## Wait list\n\nSoon.\n\n## What to do now\n",
     )
-    post = build(real_site).page("posts/week-06/index.html")
+    post = build(frozen_site).page("posts/week-06/index.html")
     assert "Wait list" in [h2.text for h2 in post.find("h2")]
     assert len(set(post.ids)) == len(post.ids), sorted(i for i in post.ids if post.ids.count(i) > 1)
