@@ -1,4 +1,4 @@
-"""The `site-builder` command: build, check, serve, reference."""
+"""The `site-builder` command: build, check, serve, freeze, reference."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import TextIO
 
 from site_builder import __version__
 from site_builder import build as pipeline
-from site_builder.problems import BuildFailed
+from site_builder.problems import BuildFailed, Problem, display_path
 from site_builder.reference import content_reference, update_readme
 from site_builder.render import RenderedSite
 from site_builder.urls import Urls, check_base_url
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         project = pipeline.Project.at(Path.cwd(), getattr(args, "content", None))
-        status: int = args.run(args, project, stdout)
+        status: int = args.run(args, project, stdout, stderr)
     except BuildFailed as failure:
         for problem in failure.problems:
             print(problem, file=stderr)
@@ -65,6 +65,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000)")
     serve.set_defaults(run=_serve)
 
+    freeze = commands.add_parser(
+        "freeze", help="write the lock file of published weeks, so later edits leave them as published"
+    )
+    _content_options(freeze)
+    freeze.add_argument(
+        "post_ids",
+        nargs="*",
+        metavar="POST_ID",
+        help="weeks to freeze, e.g. week-06 (default: every week without a lock)",
+    )
+    freeze.add_argument("--refresh", action="store_true", help="rewrite the named weeks' existing locks on purpose")
+    freeze.set_defaults(run=_freeze)
+
     reference = commands.add_parser("reference", help="print the content reference (Markdown)")
     reference.add_argument("--update", type=Path, metavar="README", help="rewrite the reference section of this file")
     reference.set_defaults(run=_reference)
@@ -88,9 +101,10 @@ def _content_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=None, help="content folder (default: ./content)")
 
 
-def _build(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
+def _build(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
     started = time.perf_counter()
     site = pipeline.build(project, args.out, args.base_url)
+    _print_warnings(site.warnings, stderr)
     print(_summary(site, args.out, time.perf_counter() - started), file=stdout)
     return 0
 
@@ -102,8 +116,10 @@ def _summary(site: RenderedSite, out: Path, seconds: float) -> str:
     return f"Wrote {pages} ({kinds}) and {static} to {out}/ in {seconds:.2f} s"
 
 
-def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
-    content = pipeline.check(project)
+def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
+    data = pipeline.check_site(project)
+    _print_warnings(data.warnings, stderr)
+    content = data.content
     print(
         f"Content is valid: {_plural(len(content.models), 'model')}, {_plural(len(content.posts), 'post')}.",
         file=stdout,
@@ -111,15 +127,40 @@ def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) 
     return 0
 
 
+def _print_warnings(warnings: list[Problem], stderr: TextIO) -> None:
+    for warning in warnings:
+        print(warning, file=stderr)
+
+
+def _freeze(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
+    from site_builder.freeze import freeze_weeks
+
+    if args.refresh and not args.post_ids:
+        print(
+            "error: --refresh rewrites only the weeks you name, e.g. `site-builder freeze --refresh week-06`",
+            file=stderr,
+        )
+        return 2
+    written = freeze_weeks(project, args.post_ids, args.refresh)
+    for frozen in written:
+        verb = "Refreshed" if frozen.refreshed else "Froze"
+        shown = display_path(frozen.path, project.root)
+        print(f"{verb} Week {frozen.post.meta.week} in {shown}", file=stdout)
+    if not written:
+        print("Every week already has a lock file; nothing to freeze.", file=stdout)
+    return 0
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
+def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
     from site_builder.serve import serve
 
     started = time.perf_counter()
     site = pipeline.build(project, args.out)
+    _print_warnings(site.warnings, stderr)
     print(_summary(site, args.out, time.perf_counter() - started), file=stdout)
     prefix = Urls(site.base_url).prefix
     print(f"Serving {args.out}/ at http://127.0.0.1:{args.port}{prefix} (Ctrl+C stops)", file=stdout, flush=True)
@@ -127,7 +168,7 @@ def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) 
     return 0
 
 
-def _reference(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
+def _reference(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
     if args.update:
         update_readme(args.update)
         print(f"Updated the content reference in {args.update}", file=stdout)

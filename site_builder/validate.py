@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from site_builder.content import Content, Model, Post
+from site_builder.content import Content, Lock, Model, Post
 from site_builder.load import LoadedContent, LoadedPost, LoadedYaml
+from site_builder.lock import WeekLock
 from site_builder.markdown import link_problems
 from site_builder.problems import BuildFailed, Problem
 from site_builder.schema import (
@@ -96,10 +97,11 @@ def validate_content(loaded: LoadedContent) -> Content:
             _check_record(models[item.file.id].record, known, _reporter(item, problems))
     posts = [post for post in (_post(item, problems) for item in loaded.posts) if post]
     _check_posts(loaded.posts, known, problems)
+    locks = {lock.file.id: lock for lock in (_lock(item, known, problems) for item in loaded.locks) if lock}
     if problems or site is None:
         raise BuildFailed(problems)
     posts.sort(key=lambda post: post.meta.week)
-    return Content(site=site, models=dict(sorted(models.items())), posts=posts)
+    return Content(site=site, models=dict(sorted(models.items())), posts=posts, locks=locks)
 
 
 def _reporter(item: LoadedYaml, problems: list[Problem]) -> Reporter:
@@ -188,6 +190,23 @@ def _post(item: LoadedPost, problems: list[Problem]) -> Post | None:
     _check_file_id(item.file.id, item.file.path, problems)
     meta = parse_document(PostFrontMatter, item.file.path, item.front_matter, problems)
     return Post(item.file.id, item.file, meta, item.body, item.body_first_line) if meta else None
+
+
+def _lock(item: LoadedYaml, known: Known, problems: list[Problem]) -> Lock | None:
+    report = _reporter(item, problems)
+    if item.file.id not in known.post_ids:
+        unknown = _unknown("post", item.file.id, known.post_ids, "posts in content/posts/")
+        problems.append(Problem(item.file.path, 1, 1, f"{unknown}; a lock file is named after its post"))
+    week = _parse(WeekLock, item, problems)
+    if week is None:
+        return None
+    for tier_id, rows in week.tiers.items():
+        known.check_tier(tier_id, ("tiers", tier_id), report)
+        for index, row in enumerate(rows):
+            known.model(row.model, ("tiers", tier_id, index, "model"), report)
+    for index, wait in enumerate(week.wait_list):
+        known.model(wait.model, ("wait_list", index, "model"), report)
+    return Lock(item.file, item.document, week)
 
 
 def _duplicates(values: list[str]) -> dict[int, str]:
