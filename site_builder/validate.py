@@ -200,13 +200,22 @@ def _lock(item: LoadedYaml, known: Known, problems: list[Problem]) -> Lock | Non
     week = _parse(WeekLock, item, problems)
     if week is None:
         return None
+    refresh = f"restore it, or run `site-builder freeze --refresh {item.file.id}`"
     for tier_id, rows in week.tiers.items():
-        known.check_tier(tier_id, ("tiers", tier_id), report)
+        if known.tier_ids is not None and tier_id not in known.tier_ids:
+            report.at(
+                ("tiers", tier_id), f"frozen with tier '{tier_id}', which content/site.yaml no longer has; {refresh}"
+            )
         for index, row in enumerate(rows):
-            known.model(row.model, ("tiers", tier_id, index, "model"), report)
+            _check_locked_model(row.model, ("tiers", tier_id, index, "model"), known, report, refresh)
     for index, wait in enumerate(week.wait_list):
-        known.model(wait.model, ("wait_list", index, "model"), report)
+        _check_locked_model(wait.model, ("wait_list", index, "model"), known, report, refresh)
     return Lock(item.file, item.document, week)
+
+
+def _check_locked_model(model_id: str, loc: Loc, known: Known, report: Reporter, refresh: str) -> None:
+    if model_id not in known.models and model_id not in known.invalid_model_ids:
+        report.at(loc, f"frozen with model '{model_id}', which has no record in content/models/ any more; {refresh}")
 
 
 def _duplicates(values: list[str]) -> dict[int, str]:
