@@ -11,6 +11,7 @@ from typing import TextIO
 
 from site_builder import __version__
 from site_builder import build as pipeline
+from site_builder.freeze import freeze_weeks
 from site_builder.problems import BuildFailed, Problem, display_path
 from site_builder.reference import content_reference, update_readme
 from site_builder.render import RenderedSite
@@ -133,8 +134,6 @@ def _print_warnings(warnings: list[Problem], stderr: TextIO) -> None:
 
 
 def _freeze(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
-    from site_builder.freeze import freeze_weeks
-
     if args.refresh and not args.post_ids:
         print(
             "error: --refresh rewrites only the weeks you name, e.g. `site-builder freeze --refresh week-06`",

@@ -93,7 +93,7 @@ class Drift:
     """True when the post changed (not a record): the editor should refresh the lock or undo the edit."""
 
 
-# Figures that come from the post: a change there is an edit of the week's picks.
+# (key, name in messages, whether the post supplies it): a change the post made edits the week's picks.
 _ROW_FIGURES: list[tuple[str, str, bool]] = [
     ("category", "category", True),
     ("quant", "quantization", True),
