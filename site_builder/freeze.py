@@ -8,17 +8,18 @@ import io
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from site_builder.build import Project, check
+from site_builder.build import Project
 from site_builder.content import Content, Post
-from site_builder.load import FROZEN_DIR, POSTS_DIR
+from site_builder.load import FROZEN_DIR, POSTS_DIR, load_content
 from site_builder.lock import WeekLock
 from site_builder.merge import leaderboard_for, lock_of
 from site_builder.problems import BuildFailed, Problem, display_path
+from site_builder.validate import validate_content
 
 HEADER = """\
 # Week {week} as published. Written by `site-builder freeze`; do not edit by hand.
@@ -40,20 +41,33 @@ def freeze_weeks(project: Project, post_ids: Sequence[str] = (), refresh: bool =
 
     Everything is checked before anything is written; raises BuildFailed listing every problem.
     """
-    content = check(project)
+    folder = project.content_dir / FROZEN_DIR
+    content = _content(project, folder, post_ids if refresh else ())
     posts = {post.id: post for post in content.posts}
     chosen = list(dict.fromkeys(post_ids)) or [post.id for post in content.posts if post.id not in content.locks]
     problems = [problem for post_id in chosen for problem in _refusals(post_id, content, project, refresh)]
     if problems:
         raise BuildFailed(problems)
-    folder = project.content_dir / FROZEN_DIR
     written = []
     for post_id in chosen:
         post = posts[post_id]
         path = folder / f"{post_id}.yaml"
+        refreshed = path.exists()
         _write_atomically(path, lock_text(post, lock_of(leaderboard_for(post, content))))
-        written.append(Frozen(post, path, refreshed=post_id in content.locks))
+        written.append(Frozen(post, path, refreshed))
     return written
+
+
+def _content(project: Project, folder: Path, replaced: Sequence[str]) -> Content:
+    """The validated content, leaving out the locks about to be replaced: a refresh also repairs a broken lock."""
+    loaded = load_content(project.content_dir, project.root)
+    paths = {display_path(folder / f"{post_id}.yaml", project.root) for post_id in replaced}
+    loaded = replace(
+        loaded,
+        locks=[lock for lock in loaded.locks if lock.file.path not in paths],
+        problems=[problem for problem in loaded.problems if problem.path not in paths],
+    )
+    return validate_content(loaded)
 
 
 def _refusals(post_id: str, content: Content, project: Project, refresh: bool) -> list[Problem]:

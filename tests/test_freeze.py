@@ -211,6 +211,28 @@ def test_a_hand_edited_lock_is_checked_like_other_content(frozen: FixtureSite) -
     ]
 
 
+def test_refresh_repairs_a_lock_that_names_a_deleted_model(frozen: FixtureSite) -> None:
+    (frozen.root / "content/models/giant.yaml").unlink()
+    edit(frozen, "content/posts/week-01.md", "wait_list:\n  - model: giant\n    why: Needs a server\n", "")
+    broken = frozen.run("build")
+    assert broken.err.splitlines()[0] == (
+        "content/frozen/week-01.yaml:20:5: frozen with model 'giant', which has no record in content/models/ "
+        "any more; restore it, or run `site-builder freeze --refresh week-01`"
+    )
+    result = frozen.run("freeze", "--refresh", "week-01")
+    assert (result.code, result.out, result.err) == (0, f"Refreshed Week 1 in {LOCK}\n", "")
+    assert "giant" not in (frozen.root / LOCK).read_text(encoding="utf-8")
+    built = frozen.run("build")
+    assert (built.code, built.err) == (0, "")
+
+
+def test_refresh_replaces_a_lock_that_is_not_even_yaml(frozen: FixtureSite) -> None:
+    (frozen.root / LOCK).write_text("tiers: [\n", encoding="utf-8")
+    assert frozen.run("check").code == 1
+    assert frozen.run("freeze", "--refresh", "week-01").code == 0
+    assert (frozen.root / LOCK).read_text(encoding="utf-8") == textwrap.dedent(EXPECTED_LOCK)
+
+
 def test_a_lock_without_its_post_is_an_error(frozen: FixtureSite) -> None:
     shutil.copy(frozen.root / LOCK, frozen.root / "content/frozen/week-1.yaml")
     result = frozen.run("check")
