@@ -44,7 +44,7 @@ class WaitRow:
 
 @dataclass(frozen=True)
 class Leaderboard:
-    """One week's leaderboard: a table per tier in tier order, then the wait list."""
+    """One week resolved from its post and today's records: a table per tier in tier order, then the wait list."""
 
     post: Post
     tiers: list[TierTable]
@@ -119,7 +119,6 @@ def lock_of(board: Leaderboard) -> WeekLock:
 
 
 def _shown_row(row: LeaderboardRow) -> ShownRow:
-    benchmark = row.benchmark
     return ShownRow(
         category=row.category,
         model=row.model.id,
@@ -128,12 +127,14 @@ def _shown_row(row: LeaderboardRow) -> ShownRow:
         vram=str(row.quant.vram) if row.quant and row.quant.vram else None,
         speed=str(row.speed) if row.speed else None,
         speed_from=("record" if row.speed_from_record else "post") if row.speed else None,
-        benchmark=ShownBenchmark(
-            name=benchmark.name, score=benchmark.score, unit=benchmark.unit, approximate=benchmark.approximate
-        )
-        if benchmark
-        else None,
+        benchmark=_shown_benchmark(row.benchmark) if row.benchmark else None,
         why=row.why,
+    )
+
+
+def _shown_benchmark(benchmark: Benchmark) -> ShownBenchmark:
+    return ShownBenchmark(
+        name=benchmark.name, score=benchmark.score, unit=benchmark.unit, approximate=benchmark.approximate
     )
 
 
@@ -143,7 +144,7 @@ def _shown_wait_row(row: WaitRow) -> ShownWaitRow:
         model=row.model.id,
         name=row.model.record.name,
         memory=str(memory.memory) if memory else None,
-        format=memory.format or None if memory else None,
+        format=(memory.format or None) if memory else None,
         why=row.why,
     )
 
