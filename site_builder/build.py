@@ -10,7 +10,7 @@ from pathlib import Path
 
 from site_builder.content import Content
 from site_builder.load import load_content
-from site_builder.merge import merge
+from site_builder.merge import SiteData, merge
 from site_builder.render import RenderedSite, render_site
 from site_builder.urls import Urls
 from site_builder.validate import validate_content
@@ -38,6 +38,11 @@ class Project:
 def check(project: Project) -> Content:
     """Load and validate only; raise BuildFailed listing every problem."""
     return validate_content(load_content(project.content_dir, project.root))
+
+
+def check_site(project: Project) -> SiteData:
+    """Load, validate and merge, writing nothing; the result's `warnings` say where frozen weeks drifted."""
+    return merge(check(project))
 
 
 def build(project: Project, out_dir: Path, base_url: str | None = None) -> RenderedSite:

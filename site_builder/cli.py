@@ -1,4 +1,4 @@
-"""The `site-builder` command: build, check, serve, reference."""
+"""The `site-builder` command: build, check, serve, freeze, reference."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from typing import TextIO
 
 from site_builder import __version__
 from site_builder import build as pipeline
-from site_builder.problems import OUTPUT_FORMATS, BuildFailed, format_problem
+from site_builder.freeze import freeze_weeks
+from site_builder.problems import OUTPUT_FORMATS, BuildFailed, Problem, display_path, format_problem
 from site_builder.reference import content_reference, update_readme
 from site_builder.render import RenderedSite
 from site_builder.urls import Urls, check_base_url
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         project = pipeline.Project.at(Path.cwd(), getattr(args, "content", None))
-        status: int = args.run(args, project, stdout)
+        status: int = args.run(args, project, stdout, stderr)
     except BuildFailed as failure:
         for problem in failure.problems:
             print(format_problem(problem, getattr(args, "format", "text")), file=stderr)
@@ -67,6 +68,19 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000)")
     serve.set_defaults(run=_serve)
 
+    freeze = commands.add_parser(
+        "freeze", help="write the lock file of published weeks, so later edits leave them as published"
+    )
+    _content_options(freeze)
+    freeze.add_argument(
+        "post_ids",
+        nargs="*",
+        metavar="POST_ID",
+        help="weeks to freeze, e.g. week-06 (default: every week without a lock)",
+    )
+    freeze.add_argument("--refresh", action="store_true", help="rewrite the named weeks' existing locks on purpose")
+    freeze.set_defaults(run=_freeze)
+
     reference = commands.add_parser("reference", help="print the content reference (Markdown)")
     reference.add_argument("--update", type=Path, metavar="README", help="rewrite the reference section of this file")
     reference.set_defaults(run=_reference)
@@ -99,9 +113,10 @@ def _format_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _build(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
+def _build(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
     started = time.perf_counter()
     site = pipeline.build(project, args.out, args.base_url)
+    _print_warnings(site.warnings, args, stderr)
     print(_summary(site, args.out, time.perf_counter() - started), file=stdout)
     return 0
 
@@ -113,8 +128,10 @@ def _summary(site: RenderedSite, out: Path, seconds: float) -> str:
     return f"Wrote {pages} ({kinds}) and {static} to {out}/ in {seconds:.2f} s"
 
 
-def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
-    content = pipeline.check(project)
+def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
+    data = pipeline.check_site(project)
+    _print_warnings(data.warnings, args, stderr)
+    content = data.content
     print(
         f"Content is valid: {_plural(len(content.models), 'model')}, {_plural(len(content.posts), 'post')}.",
         file=stdout,
@@ -122,15 +139,38 @@ def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) 
     return 0
 
 
+def _print_warnings(warnings: list[Problem], args: argparse.Namespace, stderr: TextIO) -> None:
+    for warning in warnings:
+        print(format_problem(warning, getattr(args, "format", "text")), file=stderr)
+
+
+def _freeze(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
+    if args.refresh and not args.post_ids:
+        print(
+            "error: --refresh rewrites only the weeks you name, e.g. `site-builder freeze --refresh week-06`",
+            file=stderr,
+        )
+        return 2
+    written = freeze_weeks(project, args.post_ids, args.refresh)
+    for frozen in written:
+        verb = "Refreshed" if frozen.refreshed else "Froze"
+        shown = display_path(frozen.path, project.root)
+        print(f"{verb} Week {frozen.post.meta.week} in {shown}", file=stdout)
+    if not written:
+        print("Every week already has a lock file; nothing to freeze.", file=stdout)
+    return 0
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
+def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
     from site_builder.serve import serve
 
     started = time.perf_counter()
     site = pipeline.build(project, args.out)
+    _print_warnings(site.warnings, args, stderr)
     print(_summary(site, args.out, time.perf_counter() - started), file=stdout)
     prefix = Urls(site.base_url).prefix
     print(f"Serving {args.out}/ at http://127.0.0.1:{args.port}{prefix} (Ctrl+C stops)", file=stdout, flush=True)
@@ -138,7 +178,7 @@ def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) 
     return 0
 
 
-def _reference(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
+def _reference(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
     if args.update:
         update_readme(args.update)
         print(f"Updated the content reference in {args.update}", file=stdout)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from site_builder.load import SourceFile
+from site_builder.lock import WeekLock
 from site_builder.schema import ModelRecord, PostFrontMatter, Quantization, SiteConfig
+from site_builder.yaml_source import YamlDocument
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,21 @@ class Post:
 
 
 @dataclass(frozen=True)
+class Lock:
+    """A published week's lock file (`content/frozen/<post-id>.yaml`); its id is the post's."""
+
+    file: SourceFile
+    document: YamlDocument
+    """Kept for the positions of drift warnings."""
+    week: WeekLock
+
+
+@dataclass(frozen=True)
 class Content:
     site: SiteConfig
     models: dict[str, Model]
     """By id, in id order."""
     posts: list[Post]
     """Oldest week first."""
+    locks: dict[str, Lock] = field(default_factory=dict)
+    """Lock files by post id: the weeks that are frozen."""

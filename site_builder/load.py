@@ -7,7 +7,7 @@ handed on with what could be read so that validation can report everything at on
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder.characters import unsafe_characters
@@ -18,6 +18,7 @@ from site_builder.yaml_source import YamlDocument, YamlProblem, normalise_text, 
 SITE_FILE = "site.yaml"
 MODELS_DIR = "models"
 POSTS_DIR = "posts"
+FROZEN_DIR = "frozen"
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,12 @@ class LoadedContent:
     post_ids: set[str]
     """Every post file's id, readable or not, for `post:` links."""
     problems: list[Problem]
+    locks: list[LoadedYaml] = field(default_factory=list)
+    """Lock files of frozen weeks (`frozen/<post-id>.yaml`)."""
 
 
 def load_content(content_dir: Path, root: Path) -> LoadedContent:
-    """Read `site.yaml`, `models/*.yaml` and `posts/*.md`, keeping every problem met on the way."""
+    """Read `site.yaml`, `models/*.yaml`, `posts/*.md` and `frozen/*.yaml`, keeping every problem met on the way."""
     if not content_dir.is_dir():
         raise BuildFailed([Problem(display_path(content_dir, root), 1, 1, "content folder not found")])
     problems: list[Problem] = []
@@ -67,6 +70,8 @@ def load_content(content_dir: Path, root: Path) -> LoadedContent:
     models = [_load_yaml(path, root, problems) for path in model_paths]
     post_paths = _files(content_dir, POSTS_DIR, ".md", root, problems) if POSTS_DIR not in refused else []
     posts = [_load_post(path, root, problems) for path in post_paths]
+    lock_paths = _files(content_dir, FROZEN_DIR, ".yaml", root, problems) if FROZEN_DIR not in refused else []
+    locks = [_load_yaml(path, root, problems) for path in lock_paths]
     return LoadedContent(
         site=site,
         models=[model for model in models if model is not None],
@@ -74,12 +79,13 @@ def load_content(content_dir: Path, root: Path) -> LoadedContent:
         unreadable_model_ids={path.stem for path, model in zip(model_paths, models, strict=True) if model is None},
         post_ids={path.stem for path in post_paths},
         problems=problems,
+        locks=[lock for lock in locks if lock is not None],
     )
 
 
 def _check_entries(content_dir: Path, root: Path, problems: list[Problem]) -> set[str]:
     """Names in content/ that may not be read; a misspelt folder (content/Models) is reported too."""
-    expected = [SITE_FILE, MODELS_DIR, POSTS_DIR]
+    expected = [SITE_FILE, MODELS_DIR, POSTS_DIR, FROZEN_DIR]
     refused = set()
     for entry in sorted(content_dir.iterdir()):
         problem = entry_problem(entry, content_dir, root, "content")

@@ -1,15 +1,19 @@
 """Stage 3, merge: join each week's picks with the model records into leaderboard tables.
 
 The pick says what the editor chose; the record supplies every figure the pick leaves out.
+A frozen week (one with a lock file) is shown as it was published; where today's post
+and records say otherwise, the merge reports a warning instead of changing the week.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from site_builder.content import Content, Model, Post
+from site_builder.content import Content, Lock, Model, Post
 from site_builder.figures import Speed
-from site_builder.schema import Benchmark, MemoryNeed, Quantization, Tier, TierPick, WaitListPick
+from site_builder.lock import ShownBenchmark, ShownRow, ShownWaitRow, WeekLock, drifts
+from site_builder.problems import Problem
+from site_builder.schema import Benchmark, MemoryNeed, Quantization, SiteConfig, Tier, TierPick, WaitListPick
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,28 @@ class WaitRow:
 
 @dataclass(frozen=True)
 class Leaderboard:
-    """One week's leaderboard: a table per tier in tier order, then the wait list."""
+    """One week resolved from its post and today's records: a table per tier in tier order, then the wait list."""
 
     post: Post
     tiers: list[TierTable]
     wait_list: list[WaitRow]
+
+
+@dataclass(frozen=True)
+class ShownTable:
+    tier: Tier
+    rows: list[ShownRow]
+
+
+@dataclass(frozen=True)
+class Week:
+    """One week's leaderboard as readers see it: a table per tier in tier order, then the wait list."""
+
+    post: Post
+    tiers: list[ShownTable]
+    wait_list: list[ShownWaitRow]
+    frozen: bool
+    """True when the figures come from the week's lock file rather than today's records."""
 
 
 @dataclass(frozen=True)
@@ -53,26 +74,97 @@ class Appearance:
 
     post: Post
     where: str
+    """The tier's label, or the wait list's."""
+    row_number: int
+    """1-based row of that table."""
     category: str
     why: str
+    row: ShownRow | None
+    """The figures shown that week (None on the wait list)."""
+    wait: ShownWaitRow | None
+    """The wait-list row shown that week (None in a tier)."""
 
 
 @dataclass(frozen=True)
 class SiteData:
     content: Content
-    weeks: list[Leaderboard]
+    weeks: list[Week]
     """A leaderboard per post, oldest first."""
     appearances: dict[str, list[Appearance]]
     """For each model id, the weeks it was picked, newest first."""
+    warnings: list[Problem]
+    """Where frozen weeks and today's posts or records disagree."""
 
     @property
-    def current(self) -> Leaderboard | None:
+    def current(self) -> Week | None:
         return self.weeks[-1] if self.weeks else None
 
 
 def merge(content: Content) -> SiteData:
-    weeks = [leaderboard_for(post, content) for post in content.posts]
-    return SiteData(content, weeks, _appearances(content, weeks))
+    weeks: list[Week] = []
+    warnings: list[Problem] = []
+    for post in content.posts:
+        live = lock_of(leaderboard_for(post, content))
+        lock = content.locks.get(post.id)
+        if lock is not None:
+            warnings += _drift_warnings(post, lock, live, content.site)
+        weeks.append(_week(post, lock.week if lock else live, content.site, frozen=lock is not None))
+    return SiteData(content, weeks, _appearances(content, weeks), warnings)
+
+
+def lock_of(board: Leaderboard) -> WeekLock:
+    """A week's tables with every figure written out as readers see it: what a lock file holds."""
+    tiers = {table.tier.id: [_shown_row(row) for row in table.rows] for table in board.tiers if table.rows}
+    return WeekLock(tiers=tiers, wait_list=[_shown_wait_row(row) for row in board.wait_list])
+
+
+def _shown_row(row: LeaderboardRow) -> ShownRow:
+    return ShownRow(
+        category=row.category,
+        model=row.model.id,
+        name=row.model.record.name,
+        quant=row.quant_label or None,
+        vram=str(row.quant.vram) if row.quant and row.quant.vram else None,
+        speed=str(row.speed) if row.speed else None,
+        speed_from=("record" if row.speed_from_record else "post") if row.speed else None,
+        benchmark=_shown_benchmark(row.benchmark) if row.benchmark else None,
+        why=row.why,
+    )
+
+
+def _shown_benchmark(benchmark: Benchmark) -> ShownBenchmark:
+    return ShownBenchmark(
+        name=benchmark.name, score=benchmark.score, unit=benchmark.unit, approximate=benchmark.approximate
+    )
+
+
+def _shown_wait_row(row: WaitRow) -> ShownWaitRow:
+    memory = row.memory
+    return ShownWaitRow(
+        model=row.model.id,
+        name=row.model.record.name,
+        memory=str(memory.memory) if memory else None,
+        format=(memory.format or None) if memory else None,
+        why=row.why,
+    )
+
+
+def _week(post: Post, tables: WeekLock, site: SiteConfig, frozen: bool) -> Week:
+    tiers = [ShownTable(tier, tables.tiers.get(tier.id, [])) for tier in site.ordered_tiers()]
+    return Week(post, tiers, tables.wait_list, frozen)
+
+
+def _drift_warnings(post: Post, lock: Lock, live: WeekLock, site: SiteConfig) -> list[Problem]:
+    labels = {tier.id: tier.label for tier in site.ordered_tiers()}
+    warnings = []
+    for drift in drifts(lock.week, live, labels, site.wait_list.label):
+        message = f"Week {post.meta.week}, {drift.message}"
+        if drift.pick_changed:
+            refresh = f"site-builder freeze --refresh {post.id}"
+            message += f"; the frozen table is still shown; to publish the change run `{refresh}`"
+        where = lock.document.position(drift.loc)
+        warnings.append(Problem(lock.file.path, where.line, where.column, message, severity="warning"))
+    return warnings
 
 
 def leaderboard_for(post: Post, content: Content) -> Leaderboard:
@@ -114,12 +206,14 @@ def _wait_row(pick: WaitListPick, content: Content) -> WaitRow:
     return WaitRow(model, smallest_usable_memory(model), pick.why)
 
 
-def _appearances(content: Content, weeks: list[Leaderboard]) -> dict[str, list[Appearance]]:
+def _appearances(content: Content, weeks: list[Week]) -> dict[str, list[Appearance]]:
     found: dict[str, list[Appearance]] = {model_id: [] for model_id in content.models}
     for week in reversed(weeks):
         for table in week.tiers:
-            for row in table.rows:
-                found[row.model.id].append(Appearance(week.post, table.tier.label, row.category, row.why))
-        for wait in week.wait_list:
-            found[wait.model.id].append(Appearance(week.post, content.site.wait_list.label, "", wait.why))
+            for number, row in enumerate(table.rows, 1):
+                seen = Appearance(week.post, table.tier.label, number, row.category, row.why, row, None)
+                found[row.model].append(seen)
+        for number, wait in enumerate(week.wait_list, 1):
+            seen = Appearance(week.post, content.site.wait_list.label, number, "", wait.why, None, wait)
+            found[wait.model].append(seen)
     return found

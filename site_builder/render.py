@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from site_builder.changes import changes_by_week
 from site_builder.folders import tree_problems
 from site_builder.markdown import make_markdown, render_markdown
 from site_builder.merge import SiteData
@@ -42,23 +43,34 @@ class RenderedSite:
     """Pages of each kind, in the order they were planned."""
     static_count: int
     base_url: str
+    warnings: list[Problem] = field(default_factory=list)
+    """Printed by the command line; they do not stop the build."""
 
 
 def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
     content = data.content
     current = data.current
-    pages = [Page("home page", urls.home(), "home.html", {"leaderboard": current})]
+    changes = changes_by_week(data.weeks)
+    now = {"leaderboard": current, "changes": changes[current.post.id] if current else None}
+    pages = [Page("home page", urls.home(), "home.html", now)]
     tables = {table.tier.id: table for table in current.tiers} if current else {}
     for tier in content.site.ordered_tiers():
-        context: dict[str, Any] = {"leaderboard": current, "tier": tier, "table": tables.get(tier.id)}
+        context: dict[str, Any] = {**now, "tier": tier, "table": tables.get(tier.id)}
         pages.append(Page("tier page", urls.tier(tier.id), "tier.html", context))
-    pages.append(Page("wait list page", urls.wait_list(), "wait_list.html", {"leaderboard": current}))
+    pages.append(Page("wait list page", urls.wait_list(), "wait_list.html", now))
     for model in content.models.values():
         context = {"model": model, "appearances": data.appearances[model.id]}
         pages.append(Page("model page", urls.model(model.id), "model.html", context))
     pages.append(Page("model index", urls.models(), "models.html", {"models": list(content.models.values())}))
-    for week in data.weeks:
-        pages.append(Page("post", urls.post(week.post.id), "post.html", {"post": week.post, "leaderboard": week}))
+    for index, week in enumerate(data.weeks):
+        context = {
+            "post": week.post,
+            "leaderboard": week,
+            "changes": changes[week.post.id],
+            "previous_post": data.weeks[index - 1].post if index else None,
+            "next_post": data.weeks[index + 1].post if index + 1 < len(data.weeks) else None,
+        }
+        pages.append(Page("post", urls.post(week.post.id), "post.html", context))
     pages.append(Page("archive", urls.posts(), "archive.html", {"weeks": list(reversed(data.weeks))}))
     pages.append(Page("404 page", urls.path("404.html"), "404.html"))
     return pages
@@ -81,7 +93,7 @@ def render_site(data: SiteData, templates_dir: Path, static_dir: Path, urls: Url
     if problems:
         raise BuildFailed(problems)
     counts = dict(Counter(page.kind for page in pages))
-    return RenderedSite(dict(sorted(files.items())), counts, len(static_files), urls.base_url)
+    return RenderedSite(dict(sorted(files.items())), counts, len(static_files), urls.base_url, data.warnings)
 
 
 def make_environment(

@@ -78,6 +78,10 @@ class Urls:
     def post(self, post_id: str) -> str:
         return self.path(f"posts/{post_id}/")
 
+    def week_leaderboard(self, post_id: str) -> str:
+        """A week's leaderboard, at its post: a permanent address that later weeks never change."""
+        return self.post(post_id) + "#week-picks"
+
     def static(self, name: str) -> str:
         return self.path(f"static/{name}")
 

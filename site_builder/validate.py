@@ -18,8 +18,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from site_builder.content import Content, Model, Post, row_name, unknown
+from site_builder.content import Content, Lock, Model, Post, row_name, unknown
 from site_builder.load import LoadedContent, LoadedPost, LoadedYaml
+from site_builder.lock import WeekLock
 from site_builder.markdown import link_problems
 from site_builder.problems import BuildFailed, Problem
 from site_builder.schema import (
@@ -107,10 +108,11 @@ def validate_content(loaded: LoadedContent) -> Content:
         for item, post in parsed
     ]
     _check_posts(picks, known, problems)
+    locks = {lock.file.id: lock for lock in (_lock(item, known, problems) for item in loaded.locks) if lock}
     if problems or site is None:
         raise BuildFailed(problems)
     posts.sort(key=lambda post: post.meta.week)
-    return Content(site=site, models=dict(sorted(models.items())), posts=posts)
+    return Content(site=site, models=dict(sorted(models.items())), posts=posts, locks=locks)
 
 
 def _reporter(item: LoadedYaml, problems: list[Problem]) -> Reporter:
@@ -199,6 +201,32 @@ def _post(item: LoadedPost, problems: list[Problem]) -> Post | None:
     _check_file_id(item.file.id, item.file.path, problems)
     meta = parse_document(PostFrontMatter, item.file.path, item.front_matter, problems)
     return Post(item.file.id, item.file, meta, item.body, item.body_first_line) if meta else None
+
+
+def _lock(item: LoadedYaml, known: Known, problems: list[Problem]) -> Lock | None:
+    report = _reporter(item, problems)
+    if item.file.id not in known.post_ids:
+        no_post = unknown("post", item.file.id, known.post_ids, "posts in content/posts/")
+        problems.append(Problem(item.file.path, 1, 1, f"{no_post}; a lock file is named after its post"))
+    week = _parse(WeekLock, item, problems)
+    if week is None:
+        return None
+    refresh = f"restore it, or run `site-builder freeze --refresh {item.file.id}`"
+    for tier_id, rows in week.tiers.items():
+        if known.tiers is not None and tier_id not in known.tiers:
+            report.at(
+                ("tiers", tier_id), f"frozen with tier '{tier_id}', which content/site.yaml no longer has; {refresh}"
+            )
+        for index, row in enumerate(rows):
+            _check_locked_model(row.model, ("tiers", tier_id, index, "model"), known, report, refresh)
+    for index, wait in enumerate(week.wait_list):
+        _check_locked_model(wait.model, ("wait_list", index, "model"), known, report, refresh)
+    return Lock(item.file, item.document, week)
+
+
+def _check_locked_model(model_id: str, loc: Loc, known: Known, report: Reporter, refresh: str) -> None:
+    if model_id not in known.models and model_id not in known.invalid_model_ids:
+        report.at(loc, f"frozen with model '{model_id}', which has no record in content/models/ any more; {refresh}")
 
 
 def _duplicates(values: list[str]) -> dict[int, str]:

@@ -34,6 +34,8 @@ class ContentFacts:
     site: dict[str, Any]
     models: dict[str, dict[str, Any]]
     posts: dict[str, Post]
+    locks: dict[str, dict[str, Any]]
+    """Frozen weeks (content/frozen/<post>.yaml): a published week shows these figures, not the records'."""
 
     @property
     def tiers(self) -> list[dict[str, Any]]:
@@ -57,7 +59,8 @@ def read_content(content: Path) -> ContentFacts:
     for path in (content / "posts").glob("*.md"):
         _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
         posts[path.stem] = Post(path.stem, yaml.load(front), body)
-    return ContentFacts(site, models, posts)
+    locks = {path.stem: yaml.load(path.read_text(encoding="utf-8")) for path in (content / "frozen").glob("*.yaml")}
+    return ContentFacts(site, models, posts, locks)
 
 
 def expected_quantization(record: dict[str, Any], quant: str, tier_id: str) -> dict[str, Any] | None:
@@ -70,8 +73,19 @@ def expected_quantization(record: dict[str, Any], quant: str, tier_id: str) -> d
     return candidates[0] if len(candidates) == 1 else None
 
 
+def expected_frozen_cells(row: dict[str, Any]) -> dict[str, str]:
+    """The leaderboard cells of a frozen week's row: exactly what its lock file holds."""
+    return {
+        "Best for": squash(row["category"]),
+        "Model": squash(row["name"]),
+        "Quantization": row.get("quant") or NO_FIGURE,
+        "VRAM used": row.get("vram") or NO_FIGURE,
+        "Speed": row.get("speed") or NO_FIGURE,
+    }
+
+
 def expected_pick_cells(facts: ContentFacts, pick: dict[str, Any], tier_id: str) -> dict[str, str]:
-    """The leaderboard cells a pick must show, by column heading."""
+    """The leaderboard cells a pick of a week without a lock must show, by column heading."""
     record = facts.models[pick["model"]]
     row = expected_quantization(record, pick["quant"], tier_id) if "quant" in pick else None
     return {
@@ -108,10 +122,15 @@ def assert_picks_in_tier_tables(page: Page, facts: ContentFacts, post: Post, tie
         table = tier_table(page, tier, post)
         heading = table.head[-1]
         columns = {name: heading.index(name) for name in LEADERBOARD_COLUMNS}
+        frozen = (facts.locks.get(post.slug) or {}).get("tiers", {}).get(tier["id"])
+        expectations = (
+            [expected_frozen_cells(row) for row in frozen]
+            if frozen is not None
+            else [expected_pick_cells(facts, pick, tier["id"]) for pick in picks]
+        )
         assert len(table.rows) == len(picks), f"{table.caption}: {len(table.rows)} rows for {len(picks)} picks"
-        for pick, row, links in zip(picks, table.rows, table.row_links, strict=True):
+        for pick, row, links, expected in zip(picks, table.rows, table.row_links, expectations, strict=True):
             shown = {name: row[index] for name, index in columns.items()}
-            expected = expected_pick_cells(facts, pick, tier["id"])
             assert shown["Model"].startswith(expected.pop("Model")), (table.caption, shown)
             del shown["Model"]
             assert shown == expected, f"{table.caption}: pick {pick['model']} shows {shown}, means {expected}"

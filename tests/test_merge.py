@@ -366,8 +366,8 @@ def test_merge_builds_a_leaderboard_per_week_oldest_first(content: Content) -> N
     assert [board.post.meta.week for board in data.weeks] == [1, 2]
     assert data.current is data.weeks[-1]
     assert data.current.post.meta.title == "Week 2"
-    assert [row.model.id for row in data.current.tiers[0].rows] == ["giant"]
-    assert [row.model.id for row in data.current.wait_list] == ["alpha"]
+    assert [row.model for row in data.current.tiers[0].rows] == ["giant"]
+    assert [row.model for row in data.current.wait_list] == ["alpha"]
 
 
 def test_merge_lists_each_models_appearances_newest_first(content: Content) -> None:
