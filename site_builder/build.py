@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.content import Content
+from site_builder.json_schemas import schema_files
 from site_builder.load import load_content
 from site_builder.merge import merge
 from site_builder.render import RenderedSite, render_site
+from site_builder.schedule import Schedule, Selection, select_posts
 from site_builder.urls import Urls
 from site_builder.validate import validate_content
 from site_builder.write import check_output_folder, write_site
@@ -40,13 +42,24 @@ def check(project: Project) -> Content:
     return validate_content(load_content(project.content_dir, project.root))
 
 
-def build(project: Project, out_dir: Path, base_url: str | None = None) -> RenderedSite:
-    """Build the site into `out_dir`; `base_url` (already checked) overrides the one in site.yaml."""
+@dataclass(frozen=True)
+class Built:
+    rendered: RenderedSite
+    selection: Selection
+
+
+def select(project: Project, schedule: Schedule) -> Selection:
+    """Load, validate and choose the posts to publish; raise BuildFailed listing every problem."""
     loaded = load_content(project.content_dir, project.root)
-    content = validate_content(loaded)
-    site_data = merge(content)
-    urls = Urls(base_url or content.site.base_url)
+    return select_posts(loaded, validate_content(loaded), schedule)
+
+
+def build(project: Project, out_dir: Path, schedule: Schedule, base_url: str | None = None) -> Built:
+    """Build the site into `out_dir`; `base_url` (already checked) overrides the one in site.yaml."""
+    selection = select(project, schedule)
+    site_data = merge(selection.content)
+    urls = Urls(base_url or selection.content.site.base_url)
     rendered = render_site(site_data, project.templates_dir, project.static_dir, urls, project.root)
     check_output_folder(out_dir, project.root, project.sources)
-    write_site(rendered.files, out_dir)
-    return rendered
+    write_site({**rendered.files, **schema_files(urls.base_url)}, out_dir)
+    return Built(rendered, selection)

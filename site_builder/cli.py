@@ -1,8 +1,11 @@
-"""The `site-builder` command: build, check, serve, reference."""
+"""The `site-builder` command: build, check, serve, new-week, new-model, reference."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
+import os
 import signal
 import sys
 import time
@@ -11,9 +14,10 @@ from typing import TextIO
 
 from site_builder import __version__
 from site_builder import build as pipeline
-from site_builder.problems import BuildFailed
+from site_builder.problems import BuildFailed, display_path
 from site_builder.reference import content_reference, update_readme
 from site_builder.render import RenderedSite
+from site_builder.schedule import Schedule, describe_unpublished, today_from_environment
 from site_builder.urls import Urls, check_base_url
 
 DEFAULT_OUT = "_site"
@@ -51,19 +55,33 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="validate content and write the site")
     _content_options(build)
+    _schedule_options(build)
     build.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="output folder (default: _site)")
     build.add_argument("--base-url", type=_base_url, help="publish address; overrides base_url in content/site.yaml")
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="validate content only; write nothing")
     _content_options(check)
+    _schedule_options(check)
     check.set_defaults(run=_check)
 
-    serve = commands.add_parser("serve", help="build, then serve the site on 127.0.0.1")
+    serve = commands.add_parser(
+        "serve", help="build with drafts, serve on 127.0.0.1, rebuild and reload open pages on every save"
+    )
     _content_options(serve)
     serve.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="output folder (default: _site)")
-    serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
+    serve.add_argument("--today", type=_date, help="date that counts as today (default: the UTC date)")
     serve.set_defaults(run=_serve)
+
+    new_week = commands.add_parser("new-week", help="write the next week's post as a draft, from the latest one")
+    _content_options(new_week)
+    new_week.set_defaults(run=_new_week)
+
+    new_model = commands.add_parser("new-model", help="write a commented skeleton record for a new model")
+    _content_options(new_model)
+    new_model.add_argument("id", help="the model's id, which is its file name, e.g. qwen3.5-27b")
+    new_model.set_defaults(run=_new_model)
 
     reference = commands.add_parser("reference", help="print the content reference (Markdown)")
     reference.add_argument("--update", type=Path, metavar="README", help="rewrite the reference section of this file")
@@ -79,9 +97,28 @@ def _base_url(text: str) -> str:
 
 
 def _port(text: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (1-65535)")
+    if not text.isdigit() or not 0 <= int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0-65535)")
     return int(text)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _schedule_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--drafts", action="store_true", help="include drafts and posts dated after today")
+    parser.add_argument(
+        "--today", type=_date, help="date that counts as today (default: SOURCE_DATE_EPOCH if set, else the UTC date)"
+    )
+
+
+def _schedule(args: argparse.Namespace, include_unpublished: bool) -> Schedule:
+    """The one place that decides what "today" is."""
+    return Schedule(args.today or today_from_environment(os.environ), include_unpublished)
 
 
 def _content_options(parser: argparse.ArgumentParser) -> None:
@@ -89,10 +126,15 @@ def _content_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _build(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
-    started = time.perf_counter()
-    site = pipeline.build(project, args.out, args.base_url)
-    print(_summary(site, args.out, time.perf_counter() - started), file=stdout)
+    print(_timed_build(project, args.out, _schedule(args, args.drafts), args.base_url), file=stdout)
     return 0
+
+
+def _timed_build(project: pipeline.Project, out: Path, schedule: Schedule, base_url: str | None = None) -> str:
+    started = time.perf_counter()
+    built = pipeline.build(project, out, schedule, base_url)
+    lines = [_summary(built.rendered, out, time.perf_counter() - started), describe_unpublished(built.selection)]
+    return "\n".join(line for line in lines if line)
 
 
 def _summary(site: RenderedSite, out: Path, seconds: float) -> str:
@@ -103,11 +145,14 @@ def _summary(site: RenderedSite, out: Path, seconds: float) -> str:
 
 
 def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
-    content = pipeline.check(project)
+    selection = pipeline.select(project, _schedule(args, args.drafts))
+    content = selection.content
     print(
         f"Content is valid: {_plural(len(content.models), 'model')}, {_plural(len(content.posts), 'post')}.",
         file=stdout,
     )
+    if note := describe_unpublished(selection):
+        print(note, file=stdout)
     return 0
 
 
@@ -116,14 +161,46 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
-    from site_builder.serve import serve
+    from site_builder.livereload import LiveState
+    from site_builder.serve import live_server, watch_and_rebuild
 
+    schedule = _schedule(args, include_unpublished=True)
     started = time.perf_counter()
-    site = pipeline.build(project, args.out)
-    print(_summary(site, args.out, time.perf_counter() - started), file=stdout)
-    prefix = Urls(site.base_url).prefix
-    print(f"Serving {args.out}/ at http://127.0.0.1:{args.port}{prefix} (Ctrl+C stops)", file=stdout, flush=True)
-    serve(args.out, args.port, prefix)
+    built = pipeline.build(project, args.out, schedule)
+    print(_summary(built.rendered, args.out, time.perf_counter() - started), file=stdout)
+    if note := describe_unpublished(built.selection):
+        print(note, file=stdout)
+    live = LiveState()
+    with live_server(args.out, args.port, Urls(built.rendered.base_url).prefix, live) as url:
+        print(f"Serving {args.out}/ at {url}", file=stdout)
+        print("Watching content/, templates/ and static/; open pages reload on every save. Ctrl+C stops.", file=stdout)
+        stdout.flush()
+        # Ctrl+C during a rebuild lands here; during the wait, the watcher stops by itself.
+        with contextlib.suppress(KeyboardInterrupt):
+            watch_and_rebuild(project.sources, lambda: _timed_build(project, args.out, schedule), live, stdout)
+    print("Stopped.", file=stdout)
+    return 0
+
+
+def _new_week(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
+    from site_builder.scaffold import new_week
+
+    written = new_week(project)
+    shown = display_path(written.path, project.root)
+    print(f"Wrote {shown}: week {written.week}, dated {written.date.isoformat()}, marked draft: true.", file=stdout)
+    print("Next: replace the title, summary and story, update the picks and wait list,", file=stdout)
+    print("preview with `site-builder serve`, and delete the `draft: true` line to publish.", file=stdout)
+    return 0
+
+
+def _new_model(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
+    from site_builder.scaffold import new_model
+
+    path = new_model(project, args.id)
+    print(f"Wrote {display_path(path, project.root)}.", file=stdout)
+    print(
+        "Next: fill in name and vendor, uncomment what your source reports, then run `site-builder check`.", file=stdout
+    )
     return 0
 
 

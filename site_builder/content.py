@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from site_builder.load import SourceFile
 from site_builder.schema import ModelRecord, PostFrontMatter, Quantization, SiteConfig
@@ -29,6 +30,8 @@ class Post:
     meta: PostFrontMatter
     body: str
     body_first_line: int
+    status: Literal["published", "draft", "scheduled"] = "published"
+    """Drafts and scheduled posts are built only on request (`--drafts`, `serve`) and show a banner."""
 
 
 @dataclass(frozen=True)
