@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TextIO
 
 from site_builder.problems import BuildFailed, Problem
 
@@ -46,37 +47,58 @@ LOCK_WAIT_SECONDS = 10.0
 """How long a build waits for another one writing the same folder before giving up."""
 
 
-def write_site(files: Mapping[str, bytes], out_dir: Path, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
+def write_site(files: Mapping[str, bytes], out_dir: Path, lock_wait: float | None = None) -> None:
     # Swap the real folder: renaming a symlink would leave its target holding the old site.
     shown = out_dir
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with output_lock(out_dir, shown, lock_wait):
+    with output_lock(out_dir, shown, LOCK_WAIT_SECONDS if lock_wait is None else lock_wait):
         _remove_leftovers(out_dir)
         _write_and_swap(files, out_dir)
 
 
 @contextlib.contextmanager
 def output_lock(out_dir: Path, shown: Path, wait: float) -> Iterator[None]:
-    """Hold `.<name>.lock` beside `out_dir`; the kernel releases it if the holder dies."""
+    """Hold `.<name>.lock` beside `out_dir` for the whole write; the kernel releases it if the holder dies.
+
+    The holder removes the file when done, so a waiter that locked the removed file tries again.
+    """
     lock_path = out_dir.parent / f".{out_dir.name}.lock"
-    with lock_path.open("a+") as lock:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    lock.seek(0)
-                    holder = lock.read().strip() or "unknown"
-                    message = f"another build is writing {shown}/ (pid {holder}); try again when it finishes"
-                    _refuse(shown, message)
-                time.sleep(0.1)
+    deadline = time.monotonic() + wait
+    while True:
+        lock = lock_path.open("a+")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _lock_holder(lock)
+            lock.close()
+            if time.monotonic() >= deadline:
+                _refuse(shown, f"another build is writing {shown}/ (pid {holder}); try again when it finishes")
+            time.sleep(0.1)
+            continue
+        if _still_in_place(lock, lock_path):
+            break
+        lock.close()
+    try:
         lock.truncate(0)
         lock.write(f"{os.getpid()}\n")
         lock.flush()
         yield
+    finally:
+        lock_path.unlink(missing_ok=True)
+        lock.close()
+
+
+def _lock_holder(lock: TextIO) -> str:
+    lock.seek(0)
+    return lock.read().strip() or "unknown"
+
+
+def _still_in_place(lock: TextIO, lock_path: Path) -> bool:
+    try:
+        return os.fstat(lock.fileno()).st_ino == lock_path.stat().st_ino
+    except FileNotFoundError:
+        return False
 
 
 def _write_and_swap(files: Mapping[str, bytes], out_dir: Path) -> None:
