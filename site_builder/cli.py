@@ -171,13 +171,15 @@ def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) 
     if note := describe_unpublished(built.selection):
         print(note, file=stdout)
     live = LiveState()
-    with live_server(args.out, args.port, Urls(built.rendered.base_url).prefix, live) as url:
+    # Ctrl+C from here on stops serving cleanly, whether it comes while waiting or mid-rebuild.
+    with (
+        live_server(args.out, args.port, Urls(built.rendered.base_url).prefix, live) as url,
+        contextlib.suppress(KeyboardInterrupt),
+    ):
         print(f"Serving {args.out}/ at {url}", file=stdout)
         print("Watching content/, templates/ and static/; open pages reload on every save. Ctrl+C stops.", file=stdout)
         stdout.flush()
-        # Ctrl+C during a rebuild lands here; during the wait, the watcher stops by itself.
-        with contextlib.suppress(KeyboardInterrupt):
-            watch_and_rebuild(project.sources, lambda: _timed_build(project, args.out, schedule), live, stdout)
+        watch_and_rebuild(project.sources, lambda: _timed_build(project, args.out, schedule), live, stdout)
     print("Stopped.", file=stdout)
     return 0
 

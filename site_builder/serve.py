@@ -154,7 +154,8 @@ def watch_and_rebuild(
     """
     watched = [source for source in sources if source.exists()]
     for changes in watchfiles.watch(*watched, debounce=300, stop_event=stop, raise_interrupt=False):
-        changed = ", ".join(sorted({Path(path).name for _, path in changes}))
+        # Editors save through temporary files; name only what is still there.
+        changed = ", ".join(sorted({Path(path).name for _, path in changes if Path(path).exists()})) or "a file"
         try:
             summary = rebuild()
         except BuildFailed as failure:
