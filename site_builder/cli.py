@@ -176,10 +176,15 @@ def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) 
         live_server(args.out, args.port, Urls(built.rendered.base_url).prefix, live) as url,
         contextlib.suppress(KeyboardInterrupt),
     ):
-        print(f"Serving {args.out}/ at {url}", file=stdout)
-        print("Watching content/, templates/ and static/; open pages reload on every save. Ctrl+C stops.", file=stdout)
-        stdout.flush()
-        watch_and_rebuild(project.sources, lambda: _timed_build(project, args.out, schedule), live, stdout)
+        print(f"Serving {args.out}/ at {url}", file=stdout, flush=True)
+
+        def ready() -> None:
+            print(
+                "Watching content/, templates/ and static/; open pages reload on every save. Ctrl+C stops.", file=stdout
+            )
+            stdout.flush()
+
+        watch_and_rebuild(project.sources, lambda: _timed_build(project, args.out, schedule), live, stdout, ready)
     print("Stopped.", file=stdout)
     return 0
 

@@ -146,14 +146,30 @@ def live_server(folder: Path, port: int, prefix: str, live: LiveState) -> Iterat
 
 
 def watch_and_rebuild(
-    sources: list[Path], rebuild: Callable[[], str], live: LiveState, out: TextIO, stop: threading.Event | None = None
+    sources: list[Path],
+    rebuild: Callable[[], str],
+    live: LiveState,
+    out: TextIO,
+    on_ready: Callable[[], None],
+    stop: threading.Event | None = None,
 ) -> None:
     """Rebuild on every change under `sources`; `rebuild` returns a summary line or raises BuildFailed.
 
     Problems go to the terminal and to open pages; the last good site stays served.
+    `on_ready` runs once the watcher is in place, so a save after it is never missed.
     """
     watched = [source for source in sources if source.exists()]
-    for changes in watchfiles.watch(*watched, debounce=300, stop_event=stop, raise_interrupt=False):
+    ready = False
+    # An empty batch on each quiet interval tells when the watcher has started.
+    batches = watchfiles.watch(
+        *watched, debounce=300, rust_timeout=500, yield_on_timeout=True, stop_event=stop, raise_interrupt=False
+    )
+    for changes in batches:
+        if not ready:
+            ready = True
+            on_ready()
+        if not changes:
+            continue
         # Editors save through temporary files; name only what is still there.
         changed = ", ".join(sorted({Path(path).name for _, path in changes if Path(path).exists()})) or "a file"
         try:

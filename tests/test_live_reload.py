@@ -63,7 +63,7 @@ def serve(make_site: MakeSite) -> Iterator[tuple[FixtureSite, Server]]:
         assert process.stdout is not None
         for line in process.stdout:
             output.append(line.rstrip("\n"))
-            if line.startswith("Serving "):
+            if line.startswith("Watching "):  # the watcher is in place: no save is missed from here
                 started.set()
 
     reader = threading.Thread(target=read, daemon=True)
@@ -173,3 +173,14 @@ def test_an_open_page_follows_edits_and_shows_problems_until_fixed(serve: tuple[
             assert all(url.startswith("http://127.0.0.1:") for url in requests), requests
         finally:
             browser.close()
+
+
+def test_serve_builds_a_new_draft_with_its_banner(serve: tuple[FixtureSite, Server]) -> None:
+    site, server = serve
+    draft = textwrap.dedent(POST_MD).replace("week: 1", "week: 2").replace("summary:", "draft: true\nsummary:")
+    (site.root / "content/posts/week-02.md").write_text(draft)
+    server.wait_for_output("Changed week-02.md: Wrote 11 pages")
+    assert "Included 1 draft (week-02), each with a banner; a published build leaves them out" in server.output
+    status, _, page = fetch(server.url + "posts/week-02/")
+    assert status == 200
+    assert b'<p class="unpublished" role="note">Draft: not published</p>' in page
