@@ -75,6 +75,9 @@ def test_drafts_option_builds_them_with_a_banner(make_site: MakeSite) -> None:
     assert '<p class="unpublished" role="note">Draft: not published</p>' in draft
     assert '<p class="unpublished" role="note">Scheduled for 2026-02-02</p>' in scheduled
     assert 'class="unpublished"' not in published
+    # The home page shows the latest week's leaderboard, here the scheduled one, and says so.
+    home = (site.root / "_site/index.html").read_text()
+    assert '<p class="unpublished" role="note">Scheduled for 2026-02-02 (this page shows Week 3)</p>' in home
 
 
 def test_a_post_dated_today_is_published(make_site: MakeSite) -> None:
