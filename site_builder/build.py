@@ -55,8 +55,13 @@ def select(project: Project, schedule: Schedule) -> Selection:
 
 
 def build(project: Project, out_dir: Path, schedule: Schedule, base_url: str | None = None) -> Built:
-    """Build the site into `out_dir`; `base_url` (already checked) overrides the one in site.yaml."""
-    selection = select(project, schedule)
+    """Build the site into `out_dir`; `base_url` (already checked) overrides the one in site.yaml.
+
+    `schedule` says what counts as published: drafts and posts dated after its `today` wait unless included.
+    """
+    loaded = load_content(project.content_dir, project.root)
+    content = validate_content(loaded)
+    selection = select_posts(loaded, content, schedule)
     site_data = merge(selection.content)
     urls = Urls(base_url or selection.content.site.base_url)
     rendered = render_site(site_data, project.templates_dir, project.static_dir, urls, project.root)
