@@ -162,18 +162,25 @@ def _plural(count: int, noun: str) -> str:
 
 def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
     from site_builder.livereload import LiveState
-    from site_builder.serve import live_server, watch_and_rebuild
+    from site_builder.scaffold import read_site_config
+    from site_builder.serve import live_server, report_failure, watch_and_rebuild
+    from site_builder.write import MARKER
 
     schedule = _schedule(args, include_unpublished=True)
-    started = time.perf_counter()
-    built = pipeline.build(project, args.out, schedule)
-    print(_summary(built.rendered, args.out, time.perf_counter() - started), file=stdout)
-    if note := describe_unpublished(built.selection):
-        print(note, file=stdout)
     live = LiveState()
+    try:
+        print(_timed_build(project, args.out, schedule), file=stdout)
+    except BuildFailed as failure:
+        if not (args.out / MARKER).is_file():
+            raise
+        # An earlier build is there: serve it, with the problems over its pages, until a save fixes them.
+        report_failure(
+            failure, live, stdout, f"Not rebuilt; serving the previous build in {args.out}/ until a save fixes this"
+        )
+    prefix = Urls(read_site_config(project).base_url).prefix
     # Ctrl+C from here on stops serving cleanly, whether it comes while waiting or mid-rebuild.
     with (
-        live_server(args.out, args.port, Urls(built.rendered.base_url).prefix, live) as url,
+        live_server(args.out, args.port, prefix, live) as url,
         contextlib.suppress(KeyboardInterrupt),
     ):
         print(f"Serving {args.out}/ at {url}", file=stdout, flush=True)

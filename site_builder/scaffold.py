@@ -153,13 +153,13 @@ def new_model(project: pipeline.Project, model_id: str) -> Path:
             "and not end in '.html'"
         )
         raise BuildFailed([Problem(shown, 1, 1, message)])
-    site = _site_config(project)
+    site = read_site_config(project)
     _write_new(path, MODEL_SKELETON.format(schema_line=schema_comment(site.base_url, "model-record")), project.root)
     return path
 
 
-def _site_config(project: pipeline.Project) -> SiteConfig:
-    """Only site.yaml is needed, so a half-written record elsewhere does not block a new one."""
+def read_site_config(project: pipeline.Project) -> SiteConfig:
+    """Only site.yaml, so a half-written record elsewhere does not stop a new one (or the preview)."""
     path = project.content_dir / SITE_FILE
     shown = display_path(path, project.root)
     problems: list[Problem] = []

@@ -175,10 +175,7 @@ def watch_and_rebuild(
         try:
             summary = rebuild()
         except BuildFailed as failure:
-            problems = [str(problem) for problem in failure.problems]
-            print(*problems, sep="\n", file=out)
-            print(f"Changed {changed}: not rebuilt; still serving the last good build", file=out, flush=True)
-            live.failed(problems)
+            report_failure(failure, live, out, f"Changed {changed}: not rebuilt; still serving the last good build")
         except OSError as error:
             problem = f"error: {error.strerror or error}{f': {error.filename}' if error.filename else ''}"
             print(problem, file=out, flush=True)
@@ -186,3 +183,11 @@ def watch_and_rebuild(
         else:
             print(f"Changed {changed}: {summary}", file=out, flush=True)
             live.built()
+
+
+def report_failure(failure: BuildFailed, live: LiveState, out: TextIO, note: str) -> None:
+    """Problems go to the terminal, then to every open page."""
+    problems = [str(problem) for problem in failure.problems]
+    print(*problems, sep="\n", file=out)
+    print(note, file=out, flush=True)
+    live.failed(problems)

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -47,6 +48,13 @@ class Server:
 @pytest.fixture
 def serve(make_site: MakeSite) -> Iterator[tuple[FixtureSite, Server]]:
     site = make_site()
+    with running_serve(site) as server:
+        yield site, server
+
+
+@contextmanager
+def running_serve(site: FixtureSite) -> Iterator[Server]:
+    """`site-builder serve` in a subprocess, once it watches for saves."""
     process = subprocess.Popen(
         [sys.executable, "-m", "site_builder", "serve", "--port", "0", "--today", TODAY],
         cwd=site.root,
@@ -72,7 +80,7 @@ def serve(make_site: MakeSite) -> Iterator[tuple[FixtureSite, Server]]:
         assert started.wait(WAIT_MS / 1000), output
         serving = next(line for line in output if line.startswith("Serving "))
         url = serving.split(" at ", 1)[1]
-        yield site, Server(process, url, output)
+        yield Server(process, url, output)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -184,3 +192,28 @@ def test_serve_builds_a_new_draft_with_its_banner(serve: tuple[FixtureSite, Serv
     status, _, page = fetch(server.url + "posts/week-02/")
     assert status == 200
     assert b'<p class="unpublished" role="note">Draft: not published</p>' in page
+
+
+def test_serve_starts_on_broken_content_with_the_previous_build(make_site: MakeSite) -> None:
+    site = make_site()
+    assert site.run("build", "--today", TODAY).code == 0
+    model = site.root / "content/models/alpha.yaml"
+    model.write_text(model.read_text().replace("total_params: 7B", "total_params: seven"))
+    problem = site.run("check", "--today", TODAY).err.splitlines()[0]
+    with running_serve(site) as server:
+        assert server.output[:2] == [
+            problem,
+            "Not rebuilt; serving the previous build in _site/ until a save fixes this",
+        ]
+        status, _, page = fetch(server.url + "models/alpha/")
+        assert status == 200 and b"<h1>Alpha 7B</h1>" in page
+        events = urllib.request.urlopen(server.url.split("/board/")[0] + "/__live/events", timeout=WAIT_MS / 1000)
+        with events:
+            assert events.readline() == f"data: {json.dumps({'version': 0, 'problems': [problem]})}\n".encode()
+
+
+def test_serve_without_a_previous_build_refuses_broken_content(make_site: MakeSite) -> None:
+    site = make_site({"content/models/alpha.yaml": "name: Alpha\n"})
+    result = site.run("serve", "--port", "0", "--today", TODAY)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == "content/models/alpha.yaml:1:1: missing required key 'vendor'"
