@@ -167,6 +167,7 @@ def test_an_open_page_follows_edits_and_shows_problems_until_fixed(serve: tuple[
 
             model.write_text(MODEL_YAML_BROKEN)
             problem = site.run("check", "--today", TODAY).err.splitlines()[0]
+            assert "unknown key '<b>bold</b>'" in problem
             overlay = page.locator("#live-problems")
             expect(overlay).to_be_visible(timeout=WAIT_MS)
             expect(overlay).to_contain_text(problem)
