@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.content import Content
+from site_builder.json_schemas import schema_files
 from site_builder.load import load_content
 from site_builder.merge import SiteData, merge
+from site_builder.problems import Problem
 from site_builder.render import RenderedSite, render_site
+from site_builder.schedule import Schedule, Selection, select_posts
 from site_builder.urls import Urls
 from site_builder.validate import validate_content
 from site_builder.write import check_output_folder, write_site
@@ -40,18 +43,36 @@ def check(project: Project) -> Content:
     return validate_content(load_content(project.content_dir, project.root))
 
 
-def check_site(project: Project) -> SiteData:
-    """Load, validate and merge, writing nothing; the result's `warnings` say where frozen weeks drifted."""
-    return merge(check(project))
+@dataclass(frozen=True)
+class Checked:
+    selection: Selection
+    data: SiteData
+    """The merged weeks; its `warnings` say where frozen weeks drifted from the records."""
 
 
-def build(project: Project, out_dir: Path, base_url: str | None = None) -> RenderedSite:
-    """Build the site into `out_dir`; `base_url` (already checked) overrides the one in site.yaml."""
+@dataclass(frozen=True)
+class Built:
+    rendered: RenderedSite
+    selection: Selection
+    warnings: list[Problem]
+
+
+def check_site(project: Project, schedule: Schedule) -> Checked:
+    """Load, validate, choose the posts to publish and merge them; write nothing.
+
+    `schedule` says what counts as published: drafts and posts dated after its `today` wait unless included.
+    Raises BuildFailed listing every problem.
+    """
     loaded = load_content(project.content_dir, project.root)
-    content = validate_content(loaded)
-    site_data = merge(content)
-    urls = Urls(base_url or content.site.base_url)
-    rendered = render_site(site_data, project.templates_dir, project.static_dir, urls, project.root)
+    selection = select_posts(loaded, validate_content(loaded), schedule)
+    return Checked(selection, merge(selection.content))
+
+
+def build(project: Project, out_dir: Path, schedule: Schedule, base_url: str | None = None) -> Built:
+    """Build the site into `out_dir`; `base_url` (already checked) overrides the one in site.yaml."""
+    checked = check_site(project, schedule)
+    urls = Urls(base_url or checked.selection.content.site.base_url)
+    rendered = render_site(checked.data, project.templates_dir, project.static_dir, urls, project.root)
     check_output_folder(out_dir, project.root, project.sources)
-    write_site(rendered.files, out_dir)
-    return rendered
+    write_site({**rendered.files, **schema_files(urls.base_url)}, out_dir)
+    return Built(rendered, checked.selection, checked.data.warnings)

@@ -1,8 +1,11 @@
-"""The `site-builder` command: build, check, serve, freeze, reference."""
+"""The `site-builder` command: build, check, serve, new-week, new-model, freeze, reference."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime as dt
+import os
 import signal
 import sys
 import time
@@ -15,6 +18,7 @@ from site_builder.freeze import freeze_weeks
 from site_builder.problems import OUTPUT_FORMATS, BuildFailed, Problem, display_path, format_problem
 from site_builder.reference import content_reference, update_readme
 from site_builder.render import RenderedSite
+from site_builder.schedule import Schedule, describe_unpublished, today_from_environment
 from site_builder.urls import Urls, check_base_url
 
 DEFAULT_OUT = "_site"
@@ -52,21 +56,36 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="validate content and write the site")
     _content_options(build)
+    _schedule_options(build)
+    _format_option(build)
     build.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="output folder (default: _site)")
     build.add_argument("--base-url", type=_base_url, help="publish address; overrides base_url in content/site.yaml")
-    _format_option(build)
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="validate content only; write nothing")
     _content_options(check)
+    _schedule_options(check)
     _format_option(check)
     check.set_defaults(run=_check)
 
-    serve = commands.add_parser("serve", help="build, then serve the site on 127.0.0.1")
+    serve = commands.add_parser(
+        "serve", help="build with drafts, serve on 127.0.0.1, rebuild and reload open pages on every save"
+    )
     _content_options(serve)
     serve.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="output folder (default: _site)")
-    serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
+    serve.add_argument("--today", type=_date, help="date that counts as today (default: the UTC date)")
     serve.set_defaults(run=_serve)
+
+    new_week = commands.add_parser("new-week", help="write the next week's post as a draft, from the latest one")
+    _content_options(new_week)
+    new_week.add_argument("--today", type=_date, help="date that counts as today (default: the UTC date)")
+    new_week.set_defaults(run=_new_week)
+
+    new_model = commands.add_parser("new-model", help="write a commented skeleton record for a new model")
+    _content_options(new_model)
+    new_model.add_argument("id", help="the model's id, which is its file name, e.g. qwen3.5-27b")
+    new_model.set_defaults(run=_new_model)
 
     freeze = commands.add_parser(
         "freeze", help="write the lock file of published weeks, so later edits leave them as published"
@@ -76,9 +95,10 @@ def _parser() -> argparse.ArgumentParser:
         "post_ids",
         nargs="*",
         metavar="POST_ID",
-        help="weeks to freeze, e.g. week-06 (default: every week without a lock)",
+        help="weeks to freeze, e.g. week-06 (default: every published week without a lock)",
     )
     freeze.add_argument("--refresh", action="store_true", help="rewrite the named weeks' existing locks on purpose")
+    freeze.add_argument("--today", type=_date, help="date that counts as today (default: the UTC date)")
     freeze.set_defaults(run=_freeze)
 
     reference = commands.add_parser("reference", help="print the content reference (Markdown)")
@@ -95,9 +115,28 @@ def _base_url(text: str) -> str:
 
 
 def _port(text: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (1-65535)")
+    if not text.isdigit() or not 0 <= int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number (0-65535)")
     return int(text)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _schedule_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--drafts", action="store_true", help="include drafts and posts dated after today")
+    parser.add_argument(
+        "--today", type=_date, help="date that counts as today (default: SOURCE_DATE_EPOCH if set, else the UTC date)"
+    )
+
+
+def _schedule(args: argparse.Namespace, include_unpublished: bool) -> Schedule:
+    """The one place that decides what "today" is."""
+    return Schedule(args.today or today_from_environment(os.environ), include_unpublished)
 
 
 def _content_options(parser: argparse.ArgumentParser) -> None:
@@ -113,12 +152,31 @@ def _format_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _print_warnings(warnings: list[Problem], args: argparse.Namespace, stderr: TextIO) -> None:
+    for warning in warnings:
+        print(format_problem(warning, getattr(args, "format", "text")), file=stderr)
+
+
 def _build(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
-    started = time.perf_counter()
-    site = pipeline.build(project, args.out, args.base_url)
-    _print_warnings(site.warnings, args, stderr)
-    print(_summary(site, args.out, time.perf_counter() - started), file=stdout)
+    schedule = _schedule(args, args.drafts)
+    print(_timed_build(project, args.out, schedule, args, stderr, args.base_url), file=stdout)
     return 0
+
+
+def _timed_build(
+    project: pipeline.Project,
+    out: Path,
+    schedule: Schedule,
+    args: argparse.Namespace,
+    stderr: TextIO,
+    base_url: str | None = None,
+) -> str:
+    """Build; print warnings to `stderr` and return the summary."""
+    started = time.perf_counter()
+    built = pipeline.build(project, out, schedule, base_url)
+    _print_warnings(built.warnings, args, stderr)
+    lines = [_summary(built.rendered, out, time.perf_counter() - started), describe_unpublished(built.selection)]
+    return "\n".join(line for line in lines if line)
 
 
 def _summary(site: RenderedSite, out: Path, seconds: float) -> str:
@@ -129,19 +187,17 @@ def _summary(site: RenderedSite, out: Path, seconds: float) -> str:
 
 
 def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
-    data = pipeline.check_site(project)
-    _print_warnings(data.warnings, args, stderr)
-    content = data.content
+    checked = pipeline.check_site(project, _schedule(args, args.drafts))
+    _print_warnings(checked.data.warnings, args, stderr)
+    selection = checked.selection
+    content = selection.content
     print(
         f"Content is valid: {_plural(len(content.models), 'model')}, {_plural(len(content.posts), 'post')}.",
         file=stdout,
     )
+    if note := describe_unpublished(selection):
+        print(note, file=stdout)
     return 0
-
-
-def _print_warnings(warnings: list[Problem], args: argparse.Namespace, stderr: TextIO) -> None:
-    for warning in warnings:
-        print(format_problem(warning, getattr(args, "format", "text")), file=stderr)
 
 
 def _freeze(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
@@ -151,13 +207,13 @@ def _freeze(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO,
             file=stderr,
         )
         return 2
-    written = freeze_weeks(project, args.post_ids, args.refresh)
+    written = freeze_weeks(project, _schedule(args, False).today, args.post_ids, args.refresh)
     for frozen in written:
         verb = "Refreshed" if frozen.refreshed else "Froze"
         shown = display_path(frozen.path, project.root)
         print(f"{verb} Week {frozen.post.meta.week} in {shown}", file=stdout)
     if not written:
-        print("Every week already has a lock file; nothing to freeze.", file=stdout)
+        print("Every published week already has a lock file; nothing to freeze.", file=stdout)
     return 0
 
 
@@ -166,15 +222,66 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
-    from site_builder.serve import serve
+    from site_builder.livereload import LiveState
+    from site_builder.scaffold import read_site_config
+    from site_builder.serve import live_server, report_failure, watch_and_rebuild
+    from site_builder.write import MARKER
 
-    started = time.perf_counter()
-    site = pipeline.build(project, args.out)
-    _print_warnings(site.warnings, args, stderr)
-    print(_summary(site, args.out, time.perf_counter() - started), file=stdout)
-    prefix = Urls(site.base_url).prefix
-    print(f"Serving {args.out}/ at http://127.0.0.1:{args.port}{prefix} (Ctrl+C stops)", file=stdout, flush=True)
-    serve(args.out, args.port, prefix)
+    schedule = _schedule(args, include_unpublished=True)
+    live = LiveState()
+    try:
+        print(_timed_build(project, args.out, schedule, args, stderr), file=stdout)
+    except BuildFailed as failure:
+        if not (args.out / MARKER).is_file():
+            raise
+        # An earlier build is there: serve it, with the problems over its pages, until a save fixes them.
+        report_failure(
+            failure, live, stdout, f"Not rebuilt; serving the previous build in {args.out}/ until a save fixes this"
+        )
+    prefix = Urls(read_site_config(project).base_url).prefix
+    # Ctrl+C from here on stops serving cleanly, whether it comes while waiting or mid-rebuild.
+    with (
+        live_server(args.out, args.port, prefix, live) as url,
+        contextlib.suppress(KeyboardInterrupt),
+    ):
+        print(f"Serving {args.out}/ at {url}", file=stdout, flush=True)
+
+        def ready() -> None:
+            print(
+                "Watching content/, templates/ and static/; open pages reload on every save. Ctrl+C stops.", file=stdout
+            )
+            stdout.flush()
+
+        watch_and_rebuild(
+            project.sources, lambda: _timed_build(project, args.out, schedule, args, stderr), live, stdout, ready
+        )
+    print("Stopped.", file=stdout)
+    return 0
+
+
+def _new_week(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
+    from site_builder.scaffold import new_week
+
+    today = _schedule(args, False).today
+    for frozen in freeze_weeks(project, today):
+        shown = display_path(frozen.path, project.root)
+        print(f"Froze Week {frozen.post.meta.week} in {shown}: it is published, so its figures stay.", file=stdout)
+    written = new_week(project)
+    shown = display_path(written.path, project.root)
+    print(f"Wrote {shown}: week {written.week}, dated {written.date.isoformat()}, marked draft: true.", file=stdout)
+    print("Next: replace the title, summary and story, update the picks and wait list,", file=stdout)
+    print("preview with `site-builder serve`, and delete the `draft: true` line to publish.", file=stdout)
+    return 0
+
+
+def _new_model(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
+    from site_builder.scaffold import new_model
+
+    path = new_model(project, args.id)
+    print(f"Wrote {display_path(path, project.root)}.", file=stdout)
+    print(
+        "Next: fill in name and vendor, uncomment what your source reports, then run `site-builder check`.", file=stdout
+    )
     return 0
 
 

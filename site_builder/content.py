@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from site_builder.load import SourceFile
 from site_builder.lock import WeekLock
@@ -85,6 +86,8 @@ class Post:
     meta: PostFrontMatter
     body: str
     body_first_line: int
+    status: Literal["published", "draft", "scheduled"] = "published"
+    """Drafts and scheduled posts are built only on request (`--drafts`, `serve`) and show a banner."""
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ them, into `content/frozen/<post-id>.yaml`. From then on the build shows the wee
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import tempfile
@@ -19,6 +20,7 @@ from site_builder.load import FROZEN_DIR, POSTS_DIR, load_content
 from site_builder.lock import WeekLock
 from site_builder.merge import leaderboard_for, lock_of
 from site_builder.problems import BuildFailed, Problem, display_path
+from site_builder.schedule import status_of
 from site_builder.validate import validate_content
 
 HEADER = """\
@@ -36,16 +38,20 @@ class Frozen:
     """True when an existing lock was rewritten."""
 
 
-def freeze_weeks(project: Project, post_ids: Sequence[str] = (), refresh: bool = False) -> list[Frozen]:
-    """Write a lock for each named week (default: every week without one); `refresh` rewrites existing locks.
+def freeze_weeks(project: Project, today: dt.date, post_ids: Sequence[str] = (), refresh: bool = False) -> list[Frozen]:
+    """Write a lock for each named week (default: every published week without one); `refresh` rewrites
+    existing locks. Drafts and posts dated after `today` are not published yet, so they are not frozen.
 
     Everything is checked before anything is written; raises BuildFailed listing every problem.
     """
     folder = project.content_dir / FROZEN_DIR
     content = _content(project, folder, post_ids if refresh else ())
     posts = {post.id: post for post in content.posts}
-    chosen = list(dict.fromkeys(post_ids)) or [post.id for post in content.posts if post.id not in content.locks]
-    problems = [problem for post_id in chosen for problem in _refusals(post_id, content, project, refresh)]
+    published = {post.id for post in content.posts if status_of(post, today) == "published"}
+    chosen = list(dict.fromkeys(post_ids)) or [
+        post.id for post in content.posts if post.id in published - set(content.locks)
+    ]
+    problems = [problem for post_id in chosen for problem in _refusals(post_id, content, project, refresh, published)]
     if problems:
         raise BuildFailed(problems)
     written = []
@@ -70,11 +76,14 @@ def _content(project: Project, folder: Path, replaced: Sequence[str]) -> Content
     return validate_content(loaded)
 
 
-def _refusals(post_id: str, content: Content, project: Project, refresh: bool) -> list[Problem]:
+def _refusals(post_id: str, content: Content, project: Project, refresh: bool, published: set[str]) -> list[Problem]:
+    path = display_path(project.content_dir / POSTS_DIR / f"{post_id}.md", project.root)
     if post_id not in {post.id for post in content.posts}:
-        path = display_path(project.content_dir / POSTS_DIR / f"{post_id}.md", project.root)
         known = ", ".join(post.id for post in content.posts) or "none yet"
         return [Problem(path, 1, 1, f"no post '{post_id}' to freeze; posts: {known}")]
+    if post_id not in published:
+        message = f"{post_id} is a draft or dated after today; publish it (no `draft: true`, a date not ahead) first"
+        return [Problem(path, 1, 1, message)]
     lock = content.locks.get(post_id)
     if lock is not None and not refresh:
         message = f"{post_id} is already frozen; to rewrite it on purpose run `site-builder freeze --refresh {post_id}`"

@@ -102,6 +102,8 @@ class SiteConfig(Strict):
     """How the wait list is titled and explained."""
     sources: list[Source] = []
     """Publications that records cite."""
+    max_days_ahead: Annotated[int, Field(ge=0)] = 60
+    """A post dated more days after today than this is refused as a likely typo (default 60)."""
 
     def ordered_tiers(self) -> list[Tier]:
         return sorted(self.tiers, key=lambda tier: (tier.order, tier.id))
@@ -272,6 +274,8 @@ class PostFrontMatter(Strict):
     """The week's leaderboard: for each tier id, its rows in order."""
     wait_list: list[WaitListPick] = []
     """The week's wait list, in order."""
+    draft: bool = False
+    """True while the post is being written: left out of the site unless built with `--drafts`."""
 
 
 def unwrap(annotation: Any) -> Any:

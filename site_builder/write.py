@@ -3,14 +3,22 @@
 Files go into a fresh folder beside the output, which replaces the old output only
 after every file is written: a failed build leaves the previous site untouched and
 no stale file from an older build survives.
+
+One build writes to a folder at a time: a lock file beside the output (`.<name>.lock`)
+is held for the whole write, so `serve` and `build` never delete each other's staging.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TextIO
 
 from site_builder.problems import BuildFailed, Problem
 
@@ -35,11 +43,65 @@ def _refuse(out_dir: Path, message: str) -> None:
     raise BuildFailed([Problem(str(out_dir), 1, 1, message)])
 
 
-def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
+LOCK_WAIT_SECONDS = 10.0
+"""How long a build waits for another one writing the same folder before giving up."""
+
+
+def write_site(files: Mapping[str, bytes], out_dir: Path, lock_wait: float | None = None) -> None:
     # Swap the real folder: renaming a symlink would leave its target holding the old site.
+    shown = out_dir
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out_dir)
+    with output_lock(out_dir, shown, LOCK_WAIT_SECONDS if lock_wait is None else lock_wait):
+        _remove_leftovers(out_dir)
+        _write_and_swap(files, out_dir)
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path, shown: Path, wait: float) -> Iterator[None]:
+    """Hold `.<name>.lock` beside `out_dir` for the whole write; the kernel releases it if the holder dies.
+
+    The holder removes the file when done, so a waiter that locked the removed file tries again.
+    """
+    lock_path = out_dir.parent / f".{out_dir.name}.lock"
+    deadline = time.monotonic() + wait
+    while True:
+        lock = lock_path.open("a+")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _lock_holder(lock)
+            lock.close()
+            if time.monotonic() >= deadline:
+                _refuse(shown, f"another build is writing {shown}/ (pid {holder}); try again when it finishes")
+            time.sleep(0.1)
+            continue
+        if _still_in_place(lock, lock_path):
+            break
+        lock.close()
+    try:
+        lock.truncate(0)
+        lock.write(f"{os.getpid()}\n")
+        lock.flush()
+        yield
+    finally:
+        lock_path.unlink(missing_ok=True)
+        lock.close()
+
+
+def _lock_holder(lock: TextIO) -> str:
+    lock.seek(0)
+    return lock.read().strip() or "unknown"
+
+
+def _still_in_place(lock: TextIO, lock_path: Path) -> bool:
+    try:
+        return os.fstat(lock.fileno()).st_ino == lock_path.stat().st_ino
+    except FileNotFoundError:
+        return False
+
+
+def _write_and_swap(files: Mapping[str, bytes], out_dir: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
         for relative, body in files.items():
@@ -55,7 +117,10 @@ def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
 
 
 def _remove_leftovers(out_dir: Path) -> None:
-    """Staging folders of builds that were killed before they could clean up."""
+    """Staging folders of builds that were killed before they could clean up.
+
+    Only the lock holder makes staging folders, so any found while holding the lock are stale.
+    """
     for pattern in (f".{out_dir.name}.new-*", f".{out_dir.name}.old-*"):
         for leftover in out_dir.parent.glob(pattern):
             shutil.rmtree(leftover, ignore_errors=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 import shutil
 import textwrap
 import time
@@ -108,11 +110,20 @@ def default_files() -> dict[str, str]:
     }
 
 
+PINNED_TODAY = dt.date(2026, 3, 1)
+"""What counts as "today" in tests (through SOURCE_DATE_EPOCH), unless a test says otherwise."""
+
+
+def source_date_epoch(day: dt.date) -> str:
+    return str(int(dt.datetime.combine(day, dt.time(12), dt.UTC).timestamp()))
+
+
 @pytest.fixture(autouse=True)
 def pinned_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Output must not depend on the machine: pin time zone and locale for every test."""
+    """Output must not depend on the machine: pin time zone, locale and today for every test."""
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", source_date_epoch(PINNED_TODAY))
     time.tzset()
     yield
     monkeypatch.undo()
@@ -179,9 +190,22 @@ def copy_site(root: Path, content: Path) -> FixtureSite:
 
 
 @pytest.fixture
-def real_site(tmp_path: Path) -> FixtureSite:
-    """A copy of this repository's real site; tests over it assert only what holds for any valid week."""
-    return copy_site(tmp_path / "real", REPO / "content")
+def real_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FixtureSite:
+    """A copy of this repository's real site; tests over it assert only what holds for any valid week.
+
+    "Today" is the date of its latest post, so every week the editor publishes counts as published.
+    """
+    site = copy_site(tmp_path / "real", REPO / "content")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", source_date_epoch(latest_post_date(site.root / "content")))
+    return site
+
+
+def latest_post_date(content: Path) -> dt.date:
+    dates = (
+        re.search(r"^date: *(\d{4}-\d{2}-\d{2})", path.read_text(encoding="utf-8"), re.M)
+        for path in (content / "posts").glob("*.md")
+    )
+    return max((dt.date.fromisoformat(found.group(1)) for found in dates if found), default=PINNED_TODAY)
 
 
 @pytest.fixture

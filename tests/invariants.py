@@ -151,6 +151,35 @@ def assert_wait_list(page: Page, facts: ContentFacts, post: Post) -> None:
         assert name.startswith(squash(facts.models[pick["model"]]["name"])), (name, pick["model"])
 
 
+def expected_move(previous_models: list[str], model: str, index: int) -> str:
+    """The words a screen reader hears for a row: where the model stood last week in the same table."""
+    if model not in previous_models:
+        return "new this week"
+    before = previous_models.index(model)
+    places = abs(before - index)
+    unit = "place" if places == 1 else "places"
+    if before == index:
+        return "same place as last week"
+    return f"moved {'up' if before > index else 'down'} {places} {unit}"
+
+
+def assert_changes_marked(page: Page, facts: ContentFacts, post: Post, previous: Post) -> None:
+    """Each row of `post`'s tier tables says how it moved since `previous`; each table names what was dropped."""
+    dropped_lines = [p.text for p in page.find("p") if p.text.startswith("Dropped since last week:")]
+    for tier in facts.tiers:
+        now = [pick["model"] for pick in (post.front.get("picks") or {}).get(tier["id"]) or []]
+        if not now:
+            continue
+        before = [pick["model"] for pick in (previous.front.get("picks") or {}).get(tier["id"]) or []]
+        table = tier_table(page, tier, post)
+        column = table.head[-1].index("Since last week")
+        for index, (model, row) in enumerate(zip(now, table.rows, strict=True)):
+            assert expected_move(before, model, index) in row[column], (table.caption, model, row[column])
+        for gone in set(before) - set(now):
+            name = squash(facts.models[gone]["name"])
+            assert any(name in line for line in dropped_lines), f"{gone} is not named as dropped: {dropped_lines}"
+
+
 def assert_latest_week_on_home_page(out: Path, facts: ContentFacts) -> None:
     """The home page shows the latest week by number: its tables, its wait list, a link to its post."""
     home = parse_html((out / "index.html").read_text(encoding="utf-8"))

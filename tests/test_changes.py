@@ -104,7 +104,7 @@ def test_home_page_marks_new_moved_and_same_rows(two_weeks: FixtureSite) -> None
         ("new", "New", "new this week"),
     ]
     assert dropped_line(tier) == "Dropped since last week: Delta."
-    assert '<a href="/board/models/delta/">Delta</a>' in tier
+    assert '<a href="/board/models/delta/"><bdi>Delta</bdi></a>' in tier
 
 
 def test_an_emptied_tier_and_wait_list_say_what_was_dropped(two_weeks: FixtureSite) -> None:

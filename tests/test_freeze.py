@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FixtureSite
+from conftest import PINNED_TODAY, FixtureSite
 from ruamel.yaml import YAML
 
 from site_builder.build import Project, check_site
 from site_builder.freeze import freeze_weeks
+from site_builder.schedule import Schedule
 
 LOCK = "content/frozen/week-01.yaml"
 POST_PAGE = "_site/posts/week-01/index.html"
@@ -71,9 +72,9 @@ def test_freeze_writes_the_figures_as_shown(frozen: FixtureSite) -> None:
 
 def test_the_function_other_commands_call_returns_what_it_wrote(make_site: Callable[..., FixtureSite]) -> None:
     site = make_site()
-    written = freeze_weeks(Project.at(site.root), ["week-01"], refresh=False)
+    written = freeze_weeks(Project.at(site.root), PINNED_TODAY, ["week-01"], refresh=False)
     assert [(item.post.id, item.path, item.refreshed) for item in written] == [("week-01", site.root / LOCK, False)]
-    assert freeze_weeks(Project.at(site.root), [], refresh=False) == []
+    assert freeze_weeks(Project.at(site.root), PINNED_TODAY, [], refresh=False) == []
 
 
 def test_a_frozen_page_is_byte_identical_after_a_record_edit_and_the_build_warns(frozen: FixtureSite) -> None:
@@ -102,7 +103,9 @@ def test_check_and_the_merged_data_carry_the_same_warning(frozen: FixtureSite) -
     )
     result = frozen.run("check")
     assert (result.code, result.err) == (0, expected + "\n")
-    assert [str(warning) for warning in check_site(Project.at(frozen.root)).warnings] == [expected]
+    assert [str(warning) for warning in check_site(Project.at(frozen.root), Schedule(PINNED_TODAY)).data.warnings] == [
+        expected
+    ]
 
 
 def test_every_drifted_figure_is_named_with_both_values(frozen: FixtureSite) -> None:
@@ -143,7 +146,7 @@ def test_freeze_refuses_to_overwrite_a_lock(frozen: FixtureSite) -> None:
     lock_before = (frozen.root / LOCK).read_bytes()
     edit(frozen, "content/models/alpha.yaml", 'vram: "~5 GB"', 'vram: "~6 GB"')
     again = frozen.run("freeze")
-    assert (again.code, again.out) == (0, "Every week already has a lock file; nothing to freeze.\n")
+    assert (again.code, again.out) == (0, "Every published week already has a lock file; nothing to freeze.\n")
     named = frozen.run("freeze", "week-01")
     assert named.code == 1
     assert named.err == (

@@ -14,8 +14,6 @@ from site_builder.urls import Urls
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(set(re.findall(r"scripts/site-builder ([a-z][a-z-]*)", README)))
-# TODO(lead): empty this once the new-week branch is merged; every README command must then exist.
-PENDING = {"new-week"}
 
 
 def editor_section() -> str:
@@ -26,7 +24,7 @@ def test_editor_section_opens_with_the_weekly_routine() -> None:
     section = editor_section()
     assert section.lstrip().startswith("### Every week\n")
     routine = section.split("\n### ", 2)[1]
-    steps = ["new-week", "serve", "check", "git commit", "pull request", "Merge", "publishes"]
+    steps = ["new-week", "serve", "check", "freeze", "git commit", "pull request", "Merge", "publishes"]
     positions = [routine.find(step) for step in steps]
     assert -1 not in positions, dict(zip(steps, positions, strict=True))
     assert positions == sorted(positions), "the routine's steps are out of order"
@@ -34,8 +32,6 @@ def test_editor_section_opens_with_the_weekly_routine() -> None:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_readme_command_is_a_site_builder_command(command: str, capsys: pytest.CaptureFixture[str]) -> None:
-    if command in PENDING:
-        pytest.skip(f"`{command}` comes with another branch")
     with pytest.raises(SystemExit) as exit_info:
         main([command, "--help"])
     assert exit_info.value.code == 0, capsys.readouterr().err

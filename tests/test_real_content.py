@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, FixtureSite
-from html_reader import html_files
+from conftest import REPO, FixtureSite, source_date_epoch
+from html_reader import html_files, parse_html
 from invariants import (
+    assert_changes_marked,
     assert_every_model_has_a_page,
     assert_links_resolve,
     assert_site_shows_its_content,
@@ -98,21 +99,24 @@ def round_trip() -> YAML:
     return yaml
 
 
-def publish_next_week_by_hand(content: Path) -> Path:
-    """Start next week's post as the README says today: copy the latest post, then bump week and date."""
+def publish_next_week(site: FixtureSite, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Start next week's post with the scaffold, as the README's routine says, and make it publishable."""
+    content = site.root / "content"
     latest = read_content(content).latest
+    scaffold = site.run("new-week")
+    assert scaffold.code == 0, scaffold.err
     week = latest.front["week"] + 1
     new_post = content / "posts" / f"week-{week:02d}.md"
-    # TODO(lead): use new-week: replace the copy below with `site-builder new-week` (the scaffold).
-    new_post.write_text((content / "posts" / f"{latest.slug}.md").read_text(encoding="utf-8"), encoding="utf-8")
-    edit_front_matter(
-        new_post,
-        lambda front: front.update(
-            title=f"Week {week}: an editor's test week",
-            week=week,
-            date=latest.front["date"] + datetime.timedelta(days=7),
-        ),
-    )
+    assert new_post.is_file(), scaffold.out
+    assert (content / "frozen" / f"{latest.slug}.yaml").is_file(), "the published week is frozen"
+
+    def publish(front: Any) -> None:
+        assert front.pop("draft") is True, "the scaffold starts a draft"
+        assert front["date"] == latest.front["date"] + datetime.timedelta(days=7)
+        front.update(title=f"Week {week}: an editor's test week", summary="What changed in the editor's test week.")
+
+    edit_front_matter(new_post, publish)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", source_date_epoch(latest.front["date"] + datetime.timedelta(days=7)))
     return new_post
 
 
@@ -148,14 +152,14 @@ def change_picks(front: Any, tiers: list[str]) -> None:
     )
 
 
-def test_an_editor_publishes_a_new_week(real_site: FixtureSite) -> None:
+def test_an_editor_publishes_a_new_week(real_site: FixtureSite, monkeypatch: pytest.MonkeyPatch) -> None:
     content = real_site.root / "content"
     facts = read_content(content)
     tiers = [tier["id"] for tier in facts.tiers]
     source = facts.site["sources"][0]["id"]
     (content / "models" / f"{NEW_MODEL_ID}.yaml").write_text(NEW_MODEL_YAML.format(source=source), encoding="utf-8")
 
-    new_post = publish_next_week_by_hand(content)
+    new_post = publish_next_week(real_site, monkeypatch)
     edit_front_matter(new_post, lambda front: change_picks(front, tiers))
     # Change a record a pick relies on: the leaderboard must follow the record.
     week = read_content(content).latest
@@ -186,6 +190,12 @@ def test_an_editor_publishes_a_new_week(real_site: FixtureSite) -> None:
     assert (out / "posts" / new_post.stem / "index.html").is_file()
     assert (out / "posts" / facts.latest.slug / "index.html").is_file(), "last week's post stays published"
     assert "~1 GB" in (out / "index.html").read_text(encoding="utf-8")
+    home = parse_html((out / "index.html").read_text(encoding="utf-8"))
+    published = read_content(content)
+    assert_changes_marked(home, published, published.latest, published.posts[facts.latest.slug])
+    marked = " ".join(" ".join(row) for table in home.tables for row in table.rows)
+    assert "new this week" in marked and "moved" in marked, "the editor's changes show as marks"
+    assert any(p.text.startswith("Dropped since last week:") and "none" not in p.text for p in home.find("p"))
     assert "Editor Test 7B" in (out / "index.html").read_text(encoding="utf-8")
 
 
@@ -208,10 +218,12 @@ def test_invariants_catch_a_figure_the_site_does_not_show(real_site: FixtureSite
         assert_site_shows_its_content(real_site.root / "_site", content)
 
 
-def test_invariants_catch_a_week_missing_from_the_home_page(real_site: FixtureSite) -> None:
+def test_invariants_catch_a_week_missing_from_the_home_page(
+    real_site: FixtureSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
     build(real_site)
     content = real_site.root / "content"
-    new_post = publish_next_week_by_hand(content)
+    new_post = publish_next_week(real_site, monkeypatch)
     week = read_content(content).latest.front["week"]
     (real_site.root / "_site/posts" / new_post.stem).mkdir()
     with pytest.raises(AssertionError, match=f"is not Week {week}"):

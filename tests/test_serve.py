@@ -69,4 +69,4 @@ def test_serve_refuses_a_port_out_of_range(make_site: MakeSite, capsys: pytest.C
     with pytest.raises(SystemExit) as caught:
         make_site().run("serve", "--port", "99999")
     assert caught.value.code == 2
-    assert "argument --port: '99999' is not a port number (1-65535)" in capsys.readouterr().err
+    assert "argument --port: '99999' is not a port number (0-65535)" in capsys.readouterr().err
