@@ -123,11 +123,13 @@ vendor: ""  # who released it
 # benchmarks:
 #   - name: ""
 #     score:  # the number the source gives, e.g. 94.1
+#     unit: "%"  # %, Elo, pass@1, t/s...: every score names its unit
 #     origin: vendor-reported  # vendor-reported, community-tested or measured
 #     source: SOURCE-ID
 # quantizations:
 #   - format: ""  # e.g. Q4_K_M
 #     hardware: ""  # e.g. RTX 4090 (24GB)
+#     tier: 24gb  # the tier this result stands for (a tier id in content/site.yaml)
 #     vram: ""  # e.g. "~22 GB"
 #     speed: ""  # e.g. 20-25 t/s
 #     origin: community-tested

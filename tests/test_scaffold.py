@@ -153,3 +153,37 @@ def test_new_model_refuses_an_id_that_is_not_a_file_name(make_site: MakeSite) ->
         "start with a letter or digit, and not end in '.html'"
     )
     assert not (site.root / "content/models/Beta_8B.yaml").exists()
+
+
+def test_every_field_the_model_skeleton_offers_is_one_the_schema_accepts(make_site: MakeSite) -> None:
+    """Uncommented and filled in, the whole skeleton is a valid record: it cannot drift from the schema."""
+    site = make_site()
+    assert site.run("new-model", "beta-8b").code == 0
+    path = site.root / "content/models/beta-8b.yaml"
+    filled = {
+        '""  # as the vendor writes it': "Beta 8B",
+        '""  # who released it': "Beta Labs",
+        "SOURCE-ID": "src",
+        "tier: 24gb": "tier: 24gb",
+        'vram: ""': 'vram: "~6 GB"',
+        'speed: ""': "speed: 50-60 t/s",
+        'memory: ""': 'memory: "16 GB"',
+        "score:  #": "score: 61.5  #",
+        'headline_benchmark: ""': "headline_benchmark: MMLU",
+        'total_params: ""': "total_params: 8B",
+        'active_params: ""': "active_params: 8B",
+        'context_window: ""': "context_window: 128K",
+        "url: https://": "url: https://example.org/beta",
+        "architecture: dense  # dense or moe": "architecture: moe",
+        '- name: ""': "- name: MMLU",
+    }
+    lines = []
+    for line in path.read_text().splitlines()[4:]:
+        line = line.removeprefix("# ")
+        for old, new in filled.items():
+            line = line.replace(old, new)
+        lines.append(line.replace('""', '"Beta value"'))
+    text = "\n".join(lines) + "\n"
+    path.write_text(text)
+    result = site.run("check", "--today", TODAY)
+    assert (result.code, result.err) == (0, ""), text
