@@ -16,12 +16,13 @@ ensure_venv() {
     [ -x .venv/bin/python ] || "$python" -m venv .venv
     echo "Installing dependencies into .venv from requirements/$lock.txt ..." >&2
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r "requirements/$lock.txt"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/build.txt
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
     rm -f .venv/.installed-*
     touch "$stamp"
   fi
 }
 
 _venv_stamp() {
-  echo ".venv/.installed-$(cat pyproject.toml "requirements/$1.txt" | sha256sum | cut -c1-16)-$1"
+  echo ".venv/.installed-$(cat pyproject.toml "requirements/$1.txt" requirements/build.txt | sha256sum | cut -c1-16)-$1"
 }

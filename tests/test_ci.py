@@ -132,7 +132,7 @@ def test_lock_covers_exactly_the_declared_dependencies(lock_name: str, extras: t
     assert direct(lock) == declared(*extras), "pyproject.toml and the lock disagree: run scripts/lock"
 
 
-@pytest.mark.parametrize("lock_name", ["site", "test"])
+@pytest.mark.parametrize("lock_name", ["site", "test", "build"])
 def test_every_locked_requirement_has_hashes(lock_name: str) -> None:
     text = (REPO / "requirements" / f"{lock_name}.txt").read_text(encoding="utf-8")
     blocks = re.split(r"\n(?=[A-Za-z0-9])", text.split("\n", 2)[2])
@@ -150,5 +150,12 @@ def test_site_and_test_locks_pin_the_same_versions() -> None:
 def test_scripts_install_from_the_locks_with_hashes() -> None:
     venv = (REPO / "scripts/_venv.sh").read_text(encoding="utf-8")
     assert '--require-hashes -r "requirements/$lock.txt"' in venv
-    assert "--no-deps -e ." in venv
-    assert 'cat pyproject.toml "requirements/$1.txt" | sha256sum' in venv, "the venv stamp follows the lock"
+    assert "--require-hashes -r requirements/build.txt" in venv
+    assert "--no-deps --no-build-isolation -e ." in venv, "the project is built with the locked setuptools"
+    assert 'cat pyproject.toml "requirements/$1.txt" requirements/build.txt | sha256sum' in venv, "the stamp follows the locks"
+
+
+def test_build_lock_covers_the_build_system() -> None:
+    requires = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]["requires"]
+    wanted = {canonicalize_name(Requirement(text).name) for text in requires}
+    assert set(locked(REPO / "requirements/build.txt")) == wanted, "run scripts/lock"
