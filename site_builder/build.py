@@ -5,6 +5,9 @@ Everything is read, checked and rendered in memory before anything is written.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +15,7 @@ from site_builder.content import Content
 from site_builder.load import load_content
 from site_builder.merge import merge
 from site_builder.render import RenderedSite, render_site
+from site_builder.timing import StageTimes
 from site_builder.urls import Urls
 from site_builder.validate import validate_content
 from site_builder.write import check_output_folder, write_site
@@ -35,18 +39,44 @@ class Project:
         return [self.content_dir, self.templates_dir, self.static_dir]
 
 
-def check(project: Project) -> Content:
+def check(project: Project, jobs: int = 1) -> Content:
     """Load and validate only; raise BuildFailed listing every problem."""
-    return validate_content(load_content(project.content_dir, project.root))
+    with _fewer_collections():
+        return validate_content(load_content(project.content_dir, project.root), jobs=jobs)
 
 
-def build(project: Project, out_dir: Path, base_url: str | None = None) -> RenderedSite:
-    """Build the site into `out_dir`; `base_url` (already checked) overrides the one in site.yaml."""
-    loaded = load_content(project.content_dir, project.root)
-    content = validate_content(loaded)
-    site_data = merge(content)
-    urls = Urls(base_url or content.site.base_url)
-    rendered = render_site(site_data, project.templates_dir, project.static_dir, urls, project.root)
-    check_output_folder(out_dir, project.root, project.sources)
-    write_site(rendered.files, out_dir)
+def build(
+    project: Project, out_dir: Path, base_url: str | None = None, jobs: int = 1, times: StageTimes | None = None
+) -> RenderedSite:
+    """Build the site into `out_dir`; `base_url` (already checked) overrides the one in site.yaml.
+
+    Bodies are parsed and pages rendered in `jobs` processes; the output is the same for any number.
+    """
+    times = times or StageTimes()
+    with _fewer_collections():
+        with times.stage("load"):
+            loaded = load_content(project.content_dir, project.root)
+        with times.stage("validate"):
+            content = validate_content(loaded, base_url, jobs)
+        with times.stage("merge"):
+            site_data = merge(content)
+        with times.stage("render"):
+            urls = Urls(base_url or content.site.base_url)
+            rendered = render_site(site_data, project.templates_dir, project.static_dir, urls, project.root)
+        with times.stage("write"):
+            check_output_folder(out_dir, project.root, project.sources)
+            write_site(rendered.files, out_dir)
     return rendered
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A build makes millions of small objects that all live until it ends; the default collector
+    walks them again and again (a fifth of the time on a large site). Collect rarely, and restore
+    the settings afterwards for a long-running `serve`."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)

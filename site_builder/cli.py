@@ -11,9 +11,11 @@ from typing import TextIO
 
 from site_builder import __version__
 from site_builder import build as pipeline
+from site_builder.parallel import default_jobs
 from site_builder.problems import BuildFailed
 from site_builder.reference import content_reference, update_readme
 from site_builder.render import RenderedSite
+from site_builder.timing import StageTimes
 from site_builder.urls import Urls, check_base_url
 
 DEFAULT_OUT = "_site"
@@ -53,10 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     _content_options(build)
     build.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="output folder (default: _site)")
     build.add_argument("--base-url", type=_base_url, help="publish address; overrides base_url in content/site.yaml")
+    _jobs_option(build)
+    build.add_argument("--profile", action="store_true", help="print the time spent in each stage")
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="validate content only; write nothing")
     _content_options(check)
+    _jobs_option(check)
     check.set_defaults(run=_check)
 
     serve = commands.add_parser("serve", help="build, then serve the site on 127.0.0.1")
@@ -84,14 +89,29 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes (1 or more)")
+    return int(text)
+
+
+def _jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs", type=_jobs, default=default_jobs(), help="processes to use (default: one per core; 1: no others)"
+    )
+
+
 def _content_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=None, help="content folder (default: ./content)")
 
 
 def _build(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
     started = time.perf_counter()
-    site = pipeline.build(project, args.out, args.base_url)
+    times = StageTimes()
+    site = pipeline.build(project, args.out, args.base_url, args.jobs, times)
     print(_summary(site, args.out, time.perf_counter() - started), file=stdout)
+    if args.profile:
+        print(times.report(), file=stdout)
     return 0
 
 
@@ -103,7 +123,7 @@ def _summary(site: RenderedSite, out: Path, seconds: float) -> str:
 
 
 def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO) -> int:
-    content = pipeline.check(project)
+    content = pipeline.check(project, args.jobs)
     print(
         f"Content is valid: {_plural(len(content.models), 'model')}, {_plural(len(content.posts), 'post')}.",
         file=stdout,

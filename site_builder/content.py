@@ -83,6 +83,8 @@ class Post:
     meta: PostFrontMatter
     body: str
     body_first_line: int
+    html: str
+    """The body rendered, from the same parse that validation checked."""
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from site_builder.markdown import make_markdown, render_markdown
+from site_builder.markdown import render_markdown
 from site_builder.merge import SiteData
 from site_builder.problems import BuildFailed, Problem, display_path
 from site_builder.urls import Urls, output_file
@@ -92,7 +92,6 @@ def make_environment(
         keep_trailing_newline=True,
     )
     versions = {name: hashlib.sha256(body).hexdigest()[:10] for name, body in static_files.items()}
-    md = make_markdown()
     env.globals.update(
         site=data.content.site,
         urls=urls,
@@ -100,7 +99,7 @@ def make_environment(
         sources={source.id: source for source in data.content.site.sources},
         asset=functools.partial(_asset_url, urls, versions),
     )
-    env.filters["markdown"] = lambda body, title: Markup(render_markdown(md, body, title, urls))
+    env.filters["markdown"] = lambda text, title: Markup(render_markdown(text, title, urls))
     env.filters["number"] = lambda value: f"{value:g}"
     return env
 
