@@ -42,7 +42,7 @@ class Project:
 def check(project: Project, jobs: int = 1) -> Content:
     """Load and validate only; raise BuildFailed listing every problem."""
     with _fewer_collections():
-        return validate_content(load_content(project.content_dir, project.root), jobs=jobs)
+        return validate_content(load_content(project.content_dir, project.root, jobs), jobs=jobs)
 
 
 def build(
@@ -55,7 +55,7 @@ def build(
     times = times or StageTimes()
     with _fewer_collections():
         with times.stage("load"):
-            loaded = load_content(project.content_dir, project.root)
+            loaded = load_content(project.content_dir, project.root, jobs)
         with times.stage("validate"):
             content = validate_content(loaded, base_url, jobs)
         with times.stage("merge"):

@@ -7,10 +7,14 @@ handed on with what could be read so that validation can report everything at on
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from site_builder.parallel import map_in_order
 from site_builder.problems import BuildFailed, Problem, display_path, position_of_offset
+from site_builder.schema import DEFAULT_MAX_FILE_SIZE_MB
 from site_builder.yaml_source import YamlDocument, YamlProblem, normalise_text, read_yaml
 
 SITE_FILE = "site.yaml"
@@ -54,25 +58,53 @@ class LoadedContent:
     problems: list[Problem]
 
 
-def load_content(content_dir: Path, root: Path) -> LoadedContent:
-    """Read `site.yaml`, `models/*.yaml` and `posts/*.md`, keeping every problem met on the way."""
+def load_content(content_dir: Path, root: Path, jobs: int = 1) -> LoadedContent:
+    """Read `site.yaml`, `models/*.yaml` and `posts/*.md`, keeping every problem met on the way.
+
+    Files are read in `jobs` processes; the result does not depend on how many.
+    """
     if not content_dir.is_dir():
         raise BuildFailed([Problem(display_path(content_dir, root), 1, 1, "content folder not found")])
     problems: list[Problem] = []
     _check_entries(content_dir, root, problems)
-    site = _load_yaml(content_dir / SITE_FILE, root, problems)
+    site, site_problems = _load_yaml(content_dir / SITE_FILE, root, _megabytes(DEFAULT_MAX_FILE_SIZE_MB))
+    problems.extend(site_problems)
+    limit = _size_limit(site)
     model_paths = _files(content_dir / MODELS_DIR, ".yaml", root, problems)
-    models = [_load_yaml(path, root, problems) for path in model_paths]
+    models = map_in_order(functools.partial(_load_yaml, root=root, limit=limit), model_paths, jobs)
     post_paths = _files(content_dir / POSTS_DIR, ".md", root, problems)
-    posts = [_load_post(path, root, problems) for path in post_paths]
+    posts = map_in_order(functools.partial(_load_post, root=root, limit=limit), post_paths, jobs)
+    for _, found in [*models, *posts]:
+        problems.extend(found)
     return LoadedContent(
         site=site,
-        models=[model for model in models if model is not None],
-        posts=[post for post in posts if post is not None],
-        unreadable_model_ids={path.stem for path, model in zip(model_paths, models, strict=True) if model is None},
+        models=[model for model, _ in models if model is not None],
+        posts=[post for post, _ in posts if post is not None],
+        unreadable_model_ids={path.stem for path, (model, _) in zip(model_paths, models, strict=True) if model is None},
         post_ids={path.stem for path in post_paths},
         problems=problems,
     )
+
+
+@dataclass(frozen=True)
+class SizeLimit:
+    bytes: int
+    shown: str
+    """How the limit is written in messages, e.g. `8 MB`."""
+
+
+def _megabytes(limit: float) -> SizeLimit:
+    return SizeLimit(int(limit * 1_000_000), f"{limit:g} MB")
+
+
+def _size_limit(site: LoadedYaml | None) -> SizeLimit:
+    """`max_file_size_mb` from site.yaml, read before the other files; a wrong value is reported by
+    validation, and meanwhile the default applies."""
+    data: Any = site.document.data if site else None
+    value = data.get("max_file_size_mb") if isinstance(data, dict) else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < float("inf"):
+        return _megabytes(value)
+    return _megabytes(DEFAULT_MAX_FILE_SIZE_MB)
 
 
 def _check_entries(content_dir: Path, root: Path, problems: list[Problem]) -> None:
@@ -101,9 +133,16 @@ def _files(folder: Path, suffix: str, root: Path, problems: list[Problem]) -> li
     return found
 
 
-def _read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
+def _read_text(path: Path, root: Path, limit: SizeLimit, problems: list[Problem]) -> str | None:
     shown = display_path(path, root)
     try:
+        size = path.stat().st_size
+        if size > limit.bytes:
+            message = (
+                f"file is {size / 1_000_000:.1f} MB; the limit is {limit.shown} (max_file_size_mb in content/site.yaml)"
+            )
+            problems.append(Problem(shown, 1, 1, message))
+            return None
         return normalise_text(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         problems.append(Problem(shown, 1, 1, "file not found"))
@@ -116,35 +155,37 @@ def _read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
     return None
 
 
-def _load_yaml(path: Path, root: Path, problems: list[Problem]) -> LoadedYaml | None:
-    text = _read_text(path, root, problems)
+def _load_yaml(path: Path, root: Path, limit: SizeLimit) -> tuple[LoadedYaml | None, list[Problem]]:
+    problems: list[Problem] = []
+    text = _read_text(path, root, limit, problems)
     if text is None:
-        return None
+        return None, problems
     file = SourceFile(path.stem, display_path(path, root))
     try:
-        return LoadedYaml(file, read_yaml(text))
+        return LoadedYaml(file, read_yaml(text)), problems
     except YamlProblem as error:
         problems.append(Problem(file.path, error.position.line, error.position.column, error.message))
-        return None
+        return None, problems
 
 
-def _load_post(path: Path, root: Path, problems: list[Problem]) -> LoadedPost | None:
-    text = _read_text(path, root, problems)
+def _load_post(path: Path, root: Path, limit: SizeLimit) -> tuple[LoadedPost | None, list[Problem]]:
+    problems: list[Problem] = []
+    text = _read_text(path, root, limit, problems)
     if text is None:
-        return None
+        return None, problems
     file = SourceFile(path.stem, display_path(path, root))
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         problems.append(Problem(file.path, 1, 1, "a post must start with '---' and its front matter"))
-        return None
+        return None, problems
     closing = next((i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "...")), None)
     if closing is None:
         problems.append(Problem(file.path, 1, 1, "front matter is not closed by a '---' line"))
-        return None
+        return None, problems
     try:
         front_matter = read_yaml("\n".join(lines[1:closing]), line_offset=1)
     except YamlProblem as error:
         problems.append(Problem(file.path, error.position.line, error.position.column, error.message))
-        return None
+        return None, problems
     body = "\n".join(lines[closing + 1 :])
-    return LoadedPost(file, front_matter, body, body_first_line=closing + 2)
+    return LoadedPost(file, front_matter, body, body_first_line=closing + 2), problems
