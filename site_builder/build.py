@@ -62,7 +62,7 @@ def build(
             site_data = merge(content)
         with times.stage("render"):
             urls = Urls(base_url or content.site.base_url)
-            rendered = render_site(site_data, project.templates_dir, project.static_dir, urls, project.root)
+            rendered = render_site(site_data, project.templates_dir, project.static_dir, urls, project.root, jobs)
         with times.stage("write"):
             check_output_folder(out_dir, project.root, project.sources)
             write_site(rendered.files, out_dir)

@@ -7,7 +7,6 @@ handed on with what could be read so that validation can report everything at on
 from __future__ import annotations
 
 import difflib
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,13 +66,13 @@ def load_content(content_dir: Path, root: Path, jobs: int = 1) -> LoadedContent:
         raise BuildFailed([Problem(display_path(content_dir, root), 1, 1, "content folder not found")])
     problems: list[Problem] = []
     _check_entries(content_dir, root, problems)
-    site, site_problems = _load_yaml(content_dir / SITE_FILE, root, _megabytes(DEFAULT_MAX_FILE_SIZE_MB))
+    site, site_problems = _load_yaml(Reading(root, _megabytes(DEFAULT_MAX_FILE_SIZE_MB)), content_dir / SITE_FILE)
     problems.extend(site_problems)
-    limit = _size_limit(site)
+    reading = Reading(root, _size_limit(site))
     model_paths = _files(content_dir / MODELS_DIR, ".yaml", root, problems)
-    models = map_in_order(functools.partial(_load_yaml, root=root, limit=limit), model_paths, jobs)
+    models = map_in_order(_load_yaml, reading, model_paths, jobs)
     post_paths = _files(content_dir / POSTS_DIR, ".md", root, problems)
-    posts = map_in_order(functools.partial(_load_post, root=root, limit=limit), post_paths, jobs)
+    posts = map_in_order(_load_post, reading, post_paths, jobs)
     for _, found in [*models, *posts]:
         problems.extend(found)
     return LoadedContent(
@@ -91,6 +90,14 @@ class SizeLimit:
     bytes: int
     shown: str
     """How the limit is written in messages, e.g. `8 MB`."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What reading one file needs to know."""
+
+    root: Path
+    limit: SizeLimit
 
 
 def _megabytes(limit: float) -> SizeLimit:
@@ -138,9 +145,8 @@ def _read_text(path: Path, root: Path, limit: SizeLimit, problems: list[Problem]
     try:
         size = path.stat().st_size
         if size > limit.bytes:
-            message = (
-                f"file is {size / 1_000_000:.1f} MB; the limit is {limit.shown} (max_file_size_mb in content/site.yaml)"
-            )
+            shown_size = f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size:,} bytes"
+            message = f"file is {shown_size}; the limit is {limit.shown} (max_file_size_mb in content/site.yaml)"
             problems.append(Problem(shown, 1, 1, message))
             return None
         return normalise_text(path.read_bytes().decode("utf-8"))
@@ -155,12 +161,12 @@ def _read_text(path: Path, root: Path, limit: SizeLimit, problems: list[Problem]
     return None
 
 
-def _load_yaml(path: Path, root: Path, limit: SizeLimit) -> tuple[LoadedYaml | None, list[Problem]]:
+def _load_yaml(reading: Reading, path: Path) -> tuple[LoadedYaml | None, list[Problem]]:
     problems: list[Problem] = []
-    text = _read_text(path, root, limit, problems)
+    text = _read_text(path, reading.root, reading.limit, problems)
     if text is None:
         return None, problems
-    file = SourceFile(path.stem, display_path(path, root))
+    file = SourceFile(path.stem, display_path(path, reading.root))
     try:
         return LoadedYaml(file, read_yaml(text)), problems
     except YamlProblem as error:
@@ -168,12 +174,12 @@ def _load_yaml(path: Path, root: Path, limit: SizeLimit) -> tuple[LoadedYaml | N
         return None, problems
 
 
-def _load_post(path: Path, root: Path, limit: SizeLimit) -> tuple[LoadedPost | None, list[Problem]]:
+def _load_post(reading: Reading, path: Path) -> tuple[LoadedPost | None, list[Problem]]:
     problems: list[Problem] = []
-    text = _read_text(path, root, limit, problems)
+    text = _read_text(path, reading.root, reading.limit, problems)
     if text is None:
         return None, problems
-    file = SourceFile(path.stem, display_path(path, root))
+    file = SourceFile(path.stem, display_path(path, reading.root))
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         problems.append(Problem(file.path, 1, 1, "a post must start with '---' and its front matter"))

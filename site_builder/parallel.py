@@ -1,7 +1,8 @@
 """Run a pure function over many inputs in several processes, with results in input order.
 
-Workers get their inputs and return their results by value, so the output does not depend
-on how many processes ran or which finished first.
+Each worker receives the shared context once, then inputs in chunks; results come back by
+value and in input order, so the output does not depend on how many processes ran or which
+finished first.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
+Context = TypeVar("Context")
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -29,17 +31,45 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def map_in_order(function: Callable[[Item], Result], items: Sequence[Item], jobs: int) -> list[Result]:
-    """`function` applied to every item, in `jobs` processes when there is enough to share."""
+def map_in_order(
+    function: Callable[[Context, Item], Result], context: Context, items: Sequence[Item], jobs: int
+) -> list[Result]:
+    """`function(context, item)` for every item, in `jobs` processes when there is enough to share.
+
+    `function` must be a module-level function; `context` and the items must pickle.
+    """
     if jobs <= 1 or len(items) < MIN_ITEMS:
-        return [function(item) for item in items]
+        return [function(context, item) for item in items]
     chunksize = math.ceil(len(items) / (jobs * CHUNKS_PER_WORKER))
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        return list(pool.map(function, items, chunksize=chunksize))
+    task = _Task(function, context)
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_start_method(), initializer=_receive, initargs=(task,)
+    ) as pool:
+        return list(pool.map(_run, items, chunksize=chunksize))
 
 
-def _context() -> BaseContext:
-    # Forking is the cheapest start, but a process with other threads (a server) must not fork.
+class _Task(Generic[Context, Item, Result]):
+    def __init__(self, function: Callable[[Context, Item], Result], context: Context) -> None:
+        self.function = function
+        self.context = context
+
+
+_received: list[_Task[Any, Any, Any]] = []
+"""The task of this worker process, set once when it starts (never used in the main process)."""
+
+
+def _receive(task: _Task[Any, Any, Any]) -> None:
+    _received.append(task)
+
+
+def _run(item: Any) -> Any:
+    task = _received[0]
+    return task.function(task.context, item)
+
+
+def _start_method() -> BaseContext:
+    # Forking is the cheapest start and hands the context over without pickling it, but a
+    # process with other threads (a server) must not fork.
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")

@@ -9,7 +9,6 @@ everything that refers to it; of a post that fails, the parts that pass are stil
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import typing
 from collections.abc import Sequence
@@ -220,17 +219,21 @@ def _check_bodies(
     posts: list[LoadedPost], metas: list[PostFrontMatter | None], urls: Urls | None, known: Known, jobs: int
 ) -> list[CheckedBody]:
     # Every model file counts as known, valid or not: a record's own mistakes are reported on it.
-    model_ids = set(known.models) | known.invalid_model_ids
-    check = functools.partial(_check_body, urls=urls, model_ids=model_ids, post_ids=known.post_ids)
-    jobs_input = [(item.body, meta.title if meta else "") for item, meta in zip(posts, metas, strict=True)]
-    return map_in_order(check, jobs_input, jobs)
+    targets = LinkTargets(urls, set(known.models) | known.invalid_model_ids, known.post_ids)
+    bodies = [(item.body, meta.title if meta else "") for item, meta in zip(posts, metas, strict=True)]
+    return map_in_order(_check_body, targets, bodies, jobs)
 
 
-def _check_body(
-    body_and_title: tuple[str, str], urls: Urls | None, model_ids: set[str], post_ids: set[str]
-) -> CheckedBody:
+@dataclass(frozen=True)
+class LinkTargets:
+    urls: Urls | None
+    model_ids: set[str]
+    post_ids: set[str]
+
+
+def _check_body(targets: LinkTargets, body_and_title: tuple[str, str]) -> CheckedBody:
     body, title = body_and_title
-    return check_body(body, title, urls, model_ids, post_ids)
+    return check_body(body, title, targets.urls, targets.model_ids, targets.post_ids)
 
 
 def _located(item: LoadedPost, found: LinkProblem) -> Problem:
