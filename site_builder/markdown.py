@@ -88,12 +88,8 @@ def check_body(body: str, title: str, urls: Urls | None, model_ids: set[str], po
     return CheckedBody(_render(tokens, title, urls), problems)
 
 
-def render_markdown(body: str, title: str, urls: Urls) -> str:
-    """HTML for Markdown text; `title` captions tables that stand under no heading."""
-    return _render(markdown_parser().parse(body), title, urls)
-
-
 def _render(tokens: list[Token], title: str, urls: Urls | None) -> str:
+    """HTML of checked tokens; `title` captions tables that stand under no heading."""
     _caption_tables(tokens, title)
     if urls is not None:
         _resolve_site_links(tokens, urls)

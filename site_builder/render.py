@@ -16,9 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
-from site_builder.markdown import render_markdown
 from site_builder.merge import SiteData
 from site_builder.parallel import map_in_order
 from site_builder.problems import BuildFailed, Problem, display_path
@@ -130,7 +128,6 @@ def make_environment(
         sources={source.id: source for source in data.content.site.sources},
         asset=functools.partial(_asset_url, urls, versions),
     )
-    env.filters["markdown"] = lambda text, title: Markup(render_markdown(text, title, urls))
     env.filters["number"] = lambda value: f"{value:g}"
     return env
 

@@ -211,8 +211,7 @@ def _model(item: LoadedYaml, problems: list[Problem]) -> Model | None:
 
 def _post_meta(item: LoadedPost, problems: list[Problem]) -> PostFrontMatter | None:
     _check_file_id(item.file.id, item.file.path, problems)
-    meta = parse_document(PostFrontMatter, item.file.path, item.front_matter, problems)
-    return meta
+    return parse_document(PostFrontMatter, item.file.path, item.front_matter, problems)
 
 
 def _check_bodies(

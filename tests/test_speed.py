@@ -14,7 +14,7 @@ import pytest
 from conftest import POST_MD, FixtureSite, MakeSite
 
 from site_builder import markdown, parallel
-from site_builder.markdown import render_markdown
+from site_builder.markdown import check_body
 from site_builder.urls import Urls
 
 POST = "content/posts/week-01.md"
@@ -157,9 +157,9 @@ def test_links_in_table_cells_of_one_row_are_located_in_order(make_site: MakeSit
     ]
 
 
-def test_thousands_of_equal_headings_get_numbered_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_thousands_of_equal_headings_get_numbered_ids() -> None:
     body = "## Same\n\n" * 5000 + "## Same-1\n"
-    html = render_markdown(body, "T", Urls("https://example.test/"))
+    html = check_body(body, "T", Urls("https://example.test/"), set(), set()).html
     ids = [part.split('"')[0] for part in html.split(' id="')[1:]]
     assert ids[:3] == ["post-same", "post-same-1", "post-same-2"]
     assert ids[4999] == "post-same-4999"
