@@ -58,6 +58,16 @@ def test_one_process_and_two_write_byte_identical_sites(make_site: MakeSite, mon
     assert "posts/week-60/index.html" in output_of(site, "two")
 
 
+def test_workers_started_without_fork_write_the_same_site(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process with other threads (a server) must not fork; its workers get everything by pickling."""
+    site = make_site(many_posts(parallel.MIN_ITEMS))
+    assert site.run("build", "--jobs", "1", "--out", "one").code == 0
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
+    assert parallel._start_method().get_start_method() != "fork"
+    assert site.run("build", "--jobs", "2", "--out", "two").code == 0
+    assert output_of(site, "one") == output_of(site, "two")
+
+
 def test_problems_found_in_other_processes_are_reported_like_any_other(make_site: MakeSite) -> None:
     posts = many_posts(parallel.MIN_ITEMS + 5)
     posts["content/posts/week-07.md"] = str(posts["content/posts/week-07.md"]).replace(
