@@ -6,6 +6,7 @@ Nothing here measures time; `scripts/benchmark` does.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -62,7 +63,7 @@ def test_workers_started_without_fork_write_the_same_site(make_site: MakeSite, m
     """A process with other threads (a server) must not fork; its workers get everything by pickling."""
     site = make_site(many_posts(parallel.MIN_ITEMS))
     assert site.run("build", "--jobs", "1", "--out", "one").code == 0
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 2)
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
     assert parallel._start_method().get_start_method() != "fork"
     assert site.run("build", "--jobs", "2", "--out", "two").code == 0
     assert output_of(site, "one") == output_of(site, "two")
