@@ -58,6 +58,7 @@ def build(
             loaded = load_content(project.content_dir, project.root, jobs)
         with times.stage("validate"):
             content = validate_content(loaded, base_url, jobs)
+        del loaded  # The raw files and their key positions are not needed once validated.
         with times.stage("merge"):
             site_data = merge(content)
         with times.stage("render"):

@@ -81,7 +81,6 @@ class Post:
     id: str
     file: SourceFile
     meta: PostFrontMatter
-    body: str
     body_first_line: int
     html: str
     """The body rendered, from the same parse that validation checked."""

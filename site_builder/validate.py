@@ -119,7 +119,7 @@ def validate_content(loaded: LoadedContent, base_url: str | None = None, jobs: i
     if problems or site is None:
         raise BuildFailed(problems)
     posts = [
-        Post(item.file.id, item.file, meta, item.body, item.body_first_line, body.html)
+        Post(item.file.id, item.file, meta, item.body_first_line, body.html)
         for item, meta, body in zip(loaded.posts, metas, bodies, strict=True)
         if meta
     ]
