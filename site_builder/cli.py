@@ -15,10 +15,12 @@ from typing import TextIO
 from site_builder import __version__
 from site_builder import build as pipeline
 from site_builder.freeze import freeze_weeks
+from site_builder.parallel import default_jobs
 from site_builder.problems import OUTPUT_FORMATS, BuildFailed, Problem, display_path, format_problem
 from site_builder.reference import content_reference, update_readme
 from site_builder.render import RenderedSite
 from site_builder.schedule import Schedule, describe_unpublished, today_from_environment
+from site_builder.timing import StageTimes
 from site_builder.urls import Urls, check_base_url
 
 DEFAULT_OUT = "_site"
@@ -60,12 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     _format_option(build)
     build.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="output folder (default: _site)")
     build.add_argument("--base-url", type=_base_url, help="publish address; overrides base_url in content/site.yaml")
+    _jobs_option(build)
+    build.add_argument("--profile", action="store_true", help="print the time spent in each stage")
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="validate content only; write nothing")
     _content_options(check)
     _schedule_options(check)
     _format_option(check)
+    _jobs_option(check)
     check.set_defaults(run=_check)
 
     serve = commands.add_parser(
@@ -139,6 +144,18 @@ def _schedule(args: argparse.Namespace, include_unpublished: bool) -> Schedule:
     return Schedule(args.today or today_from_environment(os.environ), include_unpublished)
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of processes (1 or more)")
+    return int(text)
+
+
+def _jobs_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs", type=_jobs, default=default_jobs(), help="processes to use (default: one per core; 1: no others)"
+    )
+
+
 def _content_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=None, help="content folder (default: ./content)")
 
@@ -171,11 +188,14 @@ def _timed_build(
     stderr: TextIO,
     base_url: str | None = None,
 ) -> str:
-    """Build; print warnings to `stderr` and return the summary."""
+    """Build; print warnings to `stderr` and return the summary (with the time per stage for `--profile`)."""
     started = time.perf_counter()
-    built = pipeline.build(project, out, schedule, base_url)
+    times = StageTimes()
+    built = pipeline.build(project, out, schedule, base_url, getattr(args, "jobs", 1), times)
     _print_warnings(built.warnings, args, stderr)
     lines = [_summary(built.rendered, out, time.perf_counter() - started), describe_unpublished(built.selection)]
+    if getattr(args, "profile", False):
+        lines.append(times.report())
     return "\n".join(line for line in lines if line)
 
 
@@ -187,7 +207,7 @@ def _summary(site: RenderedSite, out: Path, seconds: float) -> str:
 
 
 def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
-    checked = pipeline.check_site(project, _schedule(args, args.drafts))
+    checked = pipeline.check_site(project, _schedule(args, args.drafts), jobs=args.jobs)
     _print_warnings(checked.data.warnings, args, stderr)
     selection = checked.selection
     content = selection.content

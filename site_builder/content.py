@@ -9,6 +9,7 @@ from typing import Literal
 
 from site_builder.load import SourceFile
 from site_builder.lock import WeekLock
+from site_builder.markdown import PostLink
 from site_builder.schema import ModelRecord, PostFrontMatter, Quantization, SiteConfig
 from site_builder.yaml_source import YamlDocument
 
@@ -84,8 +85,11 @@ class Post:
     id: str
     file: SourceFile
     meta: PostFrontMatter
-    body: str
     body_first_line: int
+    html: str
+    """The body rendered, from the same parse that validation checked."""
+    post_links: list[PostLink] = field(default_factory=list)
+    """The body's `post:` links, located in the body."""
     status: Literal["published", "draft", "scheduled"] = "published"
     """Drafts and scheduled posts are built only on request (`--drafts`, `serve`) and show a banner."""
 

@@ -7,12 +7,16 @@ handed on with what could be read so that validation can report everything at on
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from site_builder.characters import unsafe_characters
 from site_builder.folders import entry_problem
+from site_builder.parallel import map_in_order
 from site_builder.problems import BuildFailed, LineIndex, Problem, display_path, position_of_offset
+from site_builder.schema import DEFAULT_MAX_FILE_SIZE_MB
 from site_builder.yaml_source import YamlDocument, YamlProblem, normalise_text, read_yaml
 
 SITE_FILE = "site.yaml"
@@ -59,19 +63,23 @@ class LoadedContent:
     """Lock files of frozen weeks (`frozen/<post-id>.yaml`)."""
 
 
-def load_content(content_dir: Path, root: Path) -> LoadedContent:
-    """Read `site.yaml`, `models/*.yaml`, `posts/*.md` and `frozen/*.yaml`, keeping every problem met on the way."""
+def load_content(content_dir: Path, root: Path, jobs: int = 1) -> LoadedContent:
+    """Read `site.yaml`, `models/*.yaml`, `posts/*.md` and `frozen/*.yaml`, keeping every problem met on the way.
+
+    Files are read in `jobs` processes; the result does not depend on how many.
+    """
     if not content_dir.is_dir():
         raise BuildFailed([Problem(display_path(content_dir, root), 1, 1, "content folder not found")])
     problems: list[Problem] = []
     refused = _check_entries(content_dir, root, problems)
-    site = _load_yaml(content_dir / SITE_FILE, root, problems) if SITE_FILE not in refused else None
-    model_paths = _files(content_dir, MODELS_DIR, ".yaml", root, problems) if MODELS_DIR not in refused else []
-    models = [_load_yaml(path, root, problems) for path in model_paths]
-    post_paths = _files(content_dir, POSTS_DIR, ".md", root, problems) if POSTS_DIR not in refused else []
-    posts = [_load_post(path, root, problems) for path in post_paths]
-    lock_paths = _files(content_dir, FROZEN_DIR, ".yaml", root, problems) if FROZEN_DIR not in refused else []
-    locks = [_load_yaml(path, root, problems) for path in lock_paths]
+    site: LoadedYaml | None = None
+    if SITE_FILE not in refused:
+        site, site_problems = _load_yaml(Reading(root, _megabytes(DEFAULT_MAX_FILE_SIZE_MB)), content_dir / SITE_FILE)
+        problems.extend(site_problems)
+    folders = Folders(content_dir, root, Reading(root, _size_limit(site)), refused, jobs, problems)
+    model_paths, models = folders.read(MODELS_DIR, ".yaml", _load_yaml)
+    post_paths, posts = folders.read(POSTS_DIR, ".md", _load_post)
+    _, locks = folders.read(FROZEN_DIR, ".yaml", _load_yaml)
     return LoadedContent(
         site=site,
         models=[model for model in models if model is not None],
@@ -81,6 +89,60 @@ def load_content(content_dir: Path, root: Path) -> LoadedContent:
         problems=problems,
         locks=[lock for lock in locks if lock is not None],
     )
+
+
+Loaded = TypeVar("Loaded")
+
+
+@dataclass(frozen=True)
+class Folders:
+    """Reads the files of content/'s folders, in `jobs` processes, gathering their problems."""
+
+    content_dir: Path
+    root: Path
+    reading: Reading
+    refused: set[str]
+    jobs: int
+    problems: list[Problem]
+
+    def read(
+        self, name: str, suffix: str, read: Callable[[Reading, Path], tuple[Loaded | None, list[Problem]]]
+    ) -> tuple[list[Path], list[Loaded | None]]:
+        """The folder's files and what was read of each (None where it could not be read)."""
+        paths = [] if name in self.refused else _files(self.content_dir, name, suffix, self.root, self.problems)
+        results = map_in_order(read, self.reading, paths, self.jobs)
+        for _, found in results:
+            self.problems.extend(found)
+        return paths, [item for item, _ in results]
+
+
+@dataclass(frozen=True)
+class SizeLimit:
+    bytes: int
+    shown: str
+    """How the limit is written in messages, e.g. `8 MB`."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What reading one file needs to know."""
+
+    root: Path
+    limit: SizeLimit
+
+
+def _megabytes(limit: float) -> SizeLimit:
+    return SizeLimit(int(limit * 1_000_000), f"{limit:g} MB")
+
+
+def _size_limit(site: LoadedYaml | None) -> SizeLimit:
+    """`max_file_size_mb` from site.yaml, read before the other files; a wrong value is reported by
+    validation, and meanwhile the default applies."""
+    data: Any = site.document.data if site else None
+    value = data.get("max_file_size_mb") if isinstance(data, dict) else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < float("inf"):
+        return _megabytes(value)
+    return _megabytes(DEFAULT_MAX_FILE_SIZE_MB)
 
 
 def _check_entries(content_dir: Path, root: Path, problems: list[Problem]) -> set[str]:
@@ -121,9 +183,15 @@ def _files(content_dir: Path, name: str, suffix: str, root: Path, problems: list
     return found
 
 
-def _read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
+def _read_text(path: Path, root: Path, limit: SizeLimit, problems: list[Problem]) -> str | None:
     shown = display_path(path, root)
     try:
+        size = path.stat().st_size
+        if size > limit.bytes:
+            shown_size = f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size:,} bytes"
+            message = f"file is {shown_size}; the limit is {limit.shown} (max_file_size_mb in content/site.yaml)"
+            problems.append(Problem(shown, 1, 1, message))
+            return None
         return normalise_text(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         problems.append(Problem(shown, 1, 1, "file not found"))
@@ -136,27 +204,29 @@ def _read_text(path: Path, root: Path, problems: list[Problem]) -> str | None:
     return None
 
 
-def _load_yaml(path: Path, root: Path, problems: list[Problem]) -> LoadedYaml | None:
-    text = _read_text(path, root, problems)
+def _load_yaml(reading: Reading, path: Path) -> tuple[LoadedYaml | None, list[Problem]]:
+    problems: list[Problem] = []
+    text = _read_text(path, reading.root, reading.limit, problems)
     if text is None:
-        return None
-    file = SourceFile(path.stem, display_path(path, root))
+        return None, problems
+    file = SourceFile(path.stem, display_path(path, reading.root))
     try:
-        return LoadedYaml(file, read_yaml(text))
+        return LoadedYaml(file, read_yaml(text)), problems
     except YamlProblem as error:
         problems.extend(_yaml_problems(file, error))
-        return None
+        return None, problems
 
 
 def _yaml_problems(file: SourceFile, error: YamlProblem) -> list[Problem]:
     return [Problem(file.path, each.position.line, each.position.column, each.message) for each in error.each()]
 
 
-def _load_post(path: Path, root: Path, problems: list[Problem]) -> LoadedPost | None:
-    text = _read_text(path, root, problems)
+def _load_post(reading: Reading, path: Path) -> tuple[LoadedPost | None, list[Problem]]:
+    problems: list[Problem] = []
+    text = _read_text(path, reading.root, reading.limit, problems)
     if text is None:
-        return None
-    return read_post(SourceFile(path.stem, display_path(path, root)), text, problems)
+        return None, problems
+    return read_post(SourceFile(path.stem, display_path(path, reading.root)), text, problems), problems
 
 
 def read_post(file: SourceFile, text: str, problems: list[Problem]) -> LoadedPost | None:

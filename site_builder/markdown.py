@@ -3,29 +3,36 @@
 Links may point at a model's page as `[GLM-5](model:glm-5)` and at a post as
 `[last week](post:week-05)`; the ids are checked at validation and turned into
 page URLs when rendering. Root-relative links (`/models/`) get the base URL's path.
+
+Each body is parsed once: the same tokens are checked for links and rendered to HTML.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline, autolink, image, link
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import escape
-from mdit_py_plugins.anchors import anchors_plugin
 
-from site_builder.problems import LineIndex, Position
+from site_builder.problems import Position
 from site_builder.urls import Urls
 
 MODEL_SCHEME = "model:"
 POST_SCHEME = "post:"
 HEADING_ID_PREFIX = "post-"
 _WEB_SCHEMES = ("http://", "https://", "mailto:")
+_HEADING_ID_TAGS = ("h1", "h2", "h3", "h4")
+_SPAN = "source_span"
+"""Token meta key: where a link or image starts and ends in its inline token's content."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,23 @@ class LinkProblem:
     position: Position
     """Line and column within the body (1-based)."""
     message: str
+
+
+@dataclass(frozen=True)
+class CheckedBody:
+    """A post body checked and rendered from one parse."""
+
+    html: str
+    problems: list[LinkProblem]
+    post_links: list[PostLink]
+    """Every `post:` link, so a build that leaves a post out can refuse links to it."""
+
+
+@dataclass(frozen=True)
+class PostLink:
+    post_id: str
+    position: Position
+    """Line and column within the body (1-based)."""
 
 
 def is_safe_target(url: str, *, image: bool = False) -> bool:
@@ -45,17 +69,17 @@ def is_safe_target(url: str, *, image: bool = False) -> bool:
     return ":" not in lowered.split("/", 1)[0]
 
 
-def make_markdown() -> MarkdownIt:
+@functools.cache
+def markdown_parser() -> MarkdownIt:
+    """The parser, made once per process. Every link becomes a token so that validation can
+    report the unsafe ones; a body with such a link never reaches a page."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
-    md.validateLink = lambda url: is_safe_target(url)  # type: ignore[method-assign]
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    for name, rule in (("link", link), ("image", image), ("autolink", autolink)):
+        md.inline.ruler.at(name, _recording_span(rule))
     md.core.ruler.push("demote_h1", _demote_h1)
-    # Prefixed ids never collide with the page's own ids (#wait-list, #benchmarks...).
-    md.use(
-        anchors_plugin, min_level=1, max_level=4, slug_func=lambda title: f"{HEADING_ID_PREFIX}{heading_slug(title)}"
-    )
-    md.core.ruler.push("site_links", _resolve_site_links)
-    md.core.ruler.push("table_captions", _caption_tables)
+    md.core.ruler.push("heading_ids", _heading_ids)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", lambda *args: "</table>\n</div>\n")
     return md
@@ -66,9 +90,21 @@ def heading_slug(title: str) -> str:
     return re.sub(r"[^\w-]", "", title.lower().replace(" ", "-"))
 
 
-def render_markdown(md: MarkdownIt, body: str, title: str, urls: Urls) -> str:
-    """HTML for a post body; `title` captions tables that stand under no heading."""
-    html: str = md.render(body, {"urls": urls, "title": title})
+def check_body(body: str, title: str, urls: Urls | None, model_ids: set[str], post_ids: set[str]) -> CheckedBody:
+    """Parse a body once: its link problems, and its HTML (`urls` None: site links are left as written)."""
+    tokens = markdown_parser().parse(body)
+    problems = link_problems(tokens, body, model_ids, post_ids)
+    links = post_links(tokens, body)  # before rendering turns `post:` into page URLs
+    return CheckedBody(_render(tokens, title, urls), problems, links)
+
+
+def _render(tokens: list[Token], title: str, urls: Urls | None) -> str:
+    """HTML of checked tokens; `title` captions tables that stand under no heading."""
+    _caption_tables(tokens, title)
+    if urls is not None:
+        _resolve_site_links(tokens, urls)
+    md = markdown_parser()
+    html: str = md.renderer.render(tokens, md.options, {})
     return html
 
 
@@ -79,12 +115,34 @@ def _demote_h1(state: StateCore) -> None:
             token.tag = "h2"
 
 
-def _caption_tables(state: StateCore) -> None:
-    """Every table gets a caption: the heading it stands under, else the post's title."""
-    heading = state.env.get("title", "")
+def _heading_ids(state: StateCore) -> None:
+    """Ids for headings, prefixed so they never collide with the page's own (#wait-list...).
+
+    A repeated slug gets `-1`, `-2`...; counting per slug keeps thousands of equal headings linear.
+    """
+    used: set[str] = set()
+    next_suffix: dict[str, int] = {}
     for index, token in enumerate(state.tokens):
+        if token.type != "heading_open" or token.tag not in _HEADING_ID_TAGS:
+            continue
+        slug = f"{HEADING_ID_PREFIX}{heading_slug(_plain_text(state.tokens[index + 1]))}"
+        unique = slug
+        if unique in used:
+            suffix = next_suffix.get(slug, 1)
+            while f"{slug}-{suffix}" in used:
+                suffix += 1
+            next_suffix[slug] = suffix + 1
+            unique = f"{slug}-{suffix}"
+        used.add(unique)
+        token.attrSet("id", unique)
+
+
+def _caption_tables(tokens: list[Token], title: str) -> None:
+    """Every table gets a caption: the heading it stands under, else the post's title."""
+    heading = title
+    for index, token in enumerate(tokens):
         if token.type == "heading_open":
-            heading = _plain_text(state.tokens[index + 1]) or state.env.get("title", "")
+            heading = _plain_text(tokens[index + 1]) or title
         elif token.type == "table_open":
             token.meta["caption"] = heading
 
@@ -100,41 +158,53 @@ def _render_table_open(self: Any, tokens: list[Token], idx: int, options: Option
     return f"{scroll_box}<caption><span>{caption}</span></caption>\n" if caption else scroll_box
 
 
-def _resolve_site_links(state: StateCore) -> None:
-    urls: Urls | None = state.env.get("urls")
-    if urls is None:
-        return
-    for link in _links(state.tokens):
-        attribute = "src" if link.type == "image" else "href"
-        target = str(link.attrGet(attribute) or "")
-        for prefix, page_url in ((MODEL_SCHEME, urls.model), (POST_SCHEME, urls.post), ("/", urls.path)):
-            if target.startswith(prefix) and not target.startswith("//"):
-                link.attrSet(attribute, page_url(target.removeprefix(prefix)))
-                break
+def _resolve_site_links(tokens: list[Token], urls: Urls) -> None:
+    for block in tokens:
+        for found, _ in _links(block.children or [], None):
+            attribute = "src" if found.type == "image" else "href"
+            target = str(found.attrGet(attribute) or "")
+            for prefix, page_url in ((MODEL_SCHEME, urls.model), (POST_SCHEME, urls.post), ("/", urls.path)):
+                if target.startswith(prefix) and not target.startswith("//"):
+                    found.attrSet(attribute, page_url(target.removeprefix(prefix)))
+                    break
 
 
-def _links(tokens: list[Token]) -> Iterator[Token]:
-    for token in tokens:
+def _recording_span(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """Wrap an inline rule so that the link or image it makes remembers where it stands in the source."""
+
+    def recorded(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        matched = rule(state, silent)
+        if matched and not silent:
+            # Pending text may be flushed first; the link or image is the first token of its kind.
+            made = next((token for token in state.tokens[count:] if token.type in ("link_open", "image")), None)
+            if made is not None:
+                made.meta[_SPAN] = (start, state.pos)
+        return matched
+
+    return recorded
+
+
+def _links(children: list[Token], enclosing: Token | None) -> Iterator[tuple[Token, Token | None]]:
+    """Links and images in order, each with the outermost image it is inside (an image's alt text is
+    parsed on its own, so offsets inside it are not offsets in the block)."""
+    for token in children:
         if token.type in ("link_open", "image"):
-            yield token
+            yield token, enclosing
         if token.children:
-            yield from _links(token.children)
+            yield from _links(token.children, enclosing or token)
 
 
-def link_problems(body: str, model_ids: set[str], post_ids: set[str]) -> list[LinkProblem]:
+def link_problems(tokens: list[Token], body: str, model_ids: set[str], post_ids: set[str]) -> list[LinkProblem]:
     """Links that would break or be dropped: unknown models or posts, unsafe schemes, remote images."""
-    md = make_markdown()
-    md.validateLink = lambda url: True  # type: ignore[method-assign]
-    lines = body.split("\n")
+    locate = _Locator(body)
     problems = []
-    for block in md.parse(body):
-        cursor = _Cursor(lines, *(block.map or (0, len(lines))))
-        for token in _links(block.children or []):
+    for block in tokens:
+        for token, enclosing in _links(block.children or [], None):
             url = str(token.attrGet("href") or token.attrGet("src") or "")
-            position = cursor.find(url)
             message = _link_message(url, token.type == "image", model_ids, post_ids)
             if message:
-                problems.append(LinkProblem(position, message))
+                problems.append(LinkProblem(locate(block, enclosing or token), message))
     return problems
 
 
@@ -149,19 +219,70 @@ def _link_message(url: str, image: bool, model_ids: set[str], post_ids: set[str]
     return None
 
 
-class _Cursor:
-    """Finds link targets in a block's source, in order, so repeated targets get their own place."""
+def post_links(tokens: list[Token], body: str) -> list[PostLink]:
+    locate = _Locator(body)
+    return [
+        PostLink(url.removeprefix(POST_SCHEME), locate(block, enclosing or token))
+        for block in tokens
+        for token, enclosing in _links(block.children or [], None)
+        if (url := str(token.attrGet("href") or "")).startswith(POST_SCHEME) and token.type == "link_open"
+    ]
 
-    def __init__(self, lines: list[str], start: int, end: int) -> None:
-        self.text = "\n".join(lines[start:end])
-        self.lines = LineIndex(self.text, line_offset=start)
-        self.first_line = start
-        self.offset = 0
 
-    def find(self, url: str) -> Position:
-        for needle, skip in ((f"]({url}", 2), (f"]: {url}", 3), (url, 0)):
-            found = self.text.find(needle, self.offset)
-            if found >= 0:
-                self.offset = found + skip + len(url)
-                return self.lines.at(found + skip)
-        return Position(self.first_line + 1, 1)
+class _Locator:
+    """Line and column of a link's destination, from its inline token's `map` and the link's offsets
+    in that token's content. Only links with a problem are located, and each line of an inline
+    token is measured once, so a body with thousands of bad links is still checked in linear time."""
+
+    def __init__(self, body: str) -> None:
+        self.lines = body.split("\n")
+        self.content_line_starts: dict[int, list[int]] = {}
+        """For each inline token (by id), where each line of its content starts."""
+        self.indents: dict[tuple[int, int], int] = {}
+        """For each inline token (by id) and line of its content, the column it starts at in the source."""
+        self.next_column: dict[int, int] = {}
+        """For each source line, where the next cell of a table row may start."""
+
+    def __call__(self, inline: Token, link: Token) -> Position:
+        first_line = inline.map[0] if inline.map else 0
+        span = link.meta.get(_SPAN)
+        if span is None:
+            return Position(first_line + 1, 1)
+        content = inline.content
+        offset = _destination(content, *span)
+        starts = self.content_line_starts.get(id(inline))
+        if starts is None:
+            starts = [0, *(match.end() for match in re.finditer("\n", content))]
+            self.content_line_starts[id(inline)] = starts
+        row = bisect.bisect_right(starts, offset) - 1
+        indent = self.indents.get((id(inline), row))
+        if indent is None:
+            line_end = starts[row + 1] - 1 if row + 1 < len(starts) else len(content)
+            indent = self._indent(first_line + row, content[starts[row] : line_end])
+            self.indents[(id(inline), row)] = indent
+        return Position(first_line + row + 1, indent + offset - starts[row] + 1)
+
+    def _indent(self, line: int, content_line: str) -> int:
+        """How far into its source line a line of inline content starts (after list markers, `>`, `|`...)."""
+        source_line = self.lines[line] if line < len(self.lines) else ""
+        kept = content_line.strip()
+        if not kept:
+            return 0
+        # Markers before the content never contain a link's brackets; cells of a table row come in order.
+        found = source_line.find(kept, self.next_column.get(line, 0))
+        if found < 0:
+            return 0
+        self.next_column[line] = found + len(kept)
+        return found - (len(content_line) - len(content_line.lstrip()))
+
+
+def _destination(content: str, start: int, end: int) -> int:
+    """Where the target of the link written at content[start:end] begins: after `](` (and any `<`
+    or spaces), else the link itself (reference links, autolinks)."""
+    opening = content.rfind("](", start, end)
+    if opening < 0:
+        return start + 1 if content.startswith("<", start) else start
+    offset = opening + 2
+    while offset < end and content[offset] in " \t\n<":
+        offset += 1
+    return offset

@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from site_builder.changes import changes_by_week
 from site_builder.folders import tree_problems
-from site_builder.markdown import make_markdown, render_markdown
 from site_builder.merge import SiteData
+from site_builder.parallel import map_in_order
 from site_builder.problems import BuildFailed, Problem, display_path
 from site_builder.urls import Urls, output_file
 
@@ -76,24 +75,54 @@ def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
     return pages
 
 
-def render_site(data: SiteData, templates_dir: Path, static_dir: Path, urls: Urls, root: Path) -> RenderedSite:
-    """Render every page and gather static files; raise BuildFailed with every template problem."""
+def render_site(
+    data: SiteData, templates_dir: Path, static_dir: Path, urls: Urls, root: Path, jobs: int = 1
+) -> RenderedSite:
+    """Render every page (in `jobs` processes) and gather static files; raise BuildFailed with every
+    template problem."""
     refused = tree_problems(templates_dir, root, "templates") + tree_problems(static_dir, root, "static files")
     if refused:
         raise BuildFailed(refused)
     static_files = _static_files(static_dir)
-    env = make_environment(templates_dir, urls, data, static_files)
+    pages = plan_pages(data, urls)
+    renderer = PageRenderer(data, pages, templates_dir, static_files, urls, root)
     problems: list[Problem] = []
     files: dict[str, bytes] = {f"static/{name}": body for name, body in static_files.items()}
-    pages = plan_pages(data, urls)
-    for page in pages:
-        html = _render_page(env, page, templates_dir, root, problems)
+    for page, (html, found) in zip(pages, map_in_order(_render_one, renderer, range(len(pages)), jobs), strict=True):
+        problems.extend(found)
         if html is not None:
-            files[output_file(page.url, urls.prefix)] = html.encode("utf-8")
+            files[output_file(page.url, urls.prefix)] = html
     if problems:
         raise BuildFailed(problems)
     counts = dict(Counter(page.kind for page in pages))
     return RenderedSite(dict(sorted(files.items())), counts, len(static_files), urls.base_url, data.warnings)
+
+
+@dataclass
+class PageRenderer:
+    """Everything rendering a page needs; each process makes its own Jinja environment from it once."""
+
+    data: SiteData
+    pages: list[Page]
+    templates_dir: Path
+    static_files: Mapping[str, bytes]
+    urls: Urls
+    root: Path
+
+    @functools.cached_property
+    def environment(self) -> jinja2.Environment:
+        return make_environment(self.templates_dir, self.urls, self.data, self.static_files)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A Jinja environment does not pickle; a worker started without fork makes its own.
+        return {key: value for key, value in self.__dict__.items() if key != "environment"}
+
+
+def _render_one(renderer: PageRenderer, index: int) -> tuple[bytes | None, list[Problem]]:
+    problems: list[Problem] = []
+    page = renderer.pages[index]
+    html = _render_page(renderer.environment, page, renderer.templates_dir, renderer.root, problems)
+    return (html.encode("utf-8") if html is not None else None), problems
 
 
 def make_environment(
@@ -108,7 +137,6 @@ def make_environment(
         keep_trailing_newline=True,
     )
     versions = {name: hashlib.sha256(body).hexdigest()[:10] for name, body in static_files.items()}
-    md = make_markdown()
     env.globals.update(
         site=data.content.site,
         urls=urls,
@@ -116,7 +144,6 @@ def make_environment(
         sources={source.id: source for source in data.content.site.sources},
         asset=functools.partial(_asset_url, urls, versions),
     )
-    env.filters["markdown"] = lambda body, title: Markup(render_markdown(md, body, title, urls))
     env.filters["number"] = lambda value: f"{value:g}"
     return env
 

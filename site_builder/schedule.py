@@ -14,7 +14,6 @@ from typing import Literal
 
 from site_builder.content import Content, Post
 from site_builder.load import LoadedContent
-from site_builder.markdown import link_problems
 from site_builder.problems import BuildFailed, Problem
 
 
@@ -52,7 +51,7 @@ def select_posts(loaded: LoadedContent, content: Content, schedule: Schedule) ->
     unpublished = [post for post in posts if post.status != "published"]
     if not schedule.include_unpublished:
         posts = [post for post in posts if post.status == "published"]
-        _check_links_to_left_out(posts, unpublished, set(content.models), problems)
+        _check_links_to_left_out(posts, unpublished, problems)
     if problems:
         raise BuildFailed(problems)
     return Selection(dataclasses.replace(content, posts=posts), unpublished, schedule.include_unpublished)
@@ -78,21 +77,18 @@ def _check_far_future(loaded: LoadedContent, content: Content, today: dt.date, p
             problems.append(Problem(post.file.path, where.line, where.column, message))
 
 
-def _check_links_to_left_out(
-    published: list[Post], left_out: list[Post], model_ids: set[str], problems: list[Problem]
-) -> None:
+def _check_links_to_left_out(published: list[Post], left_out: list[Post], problems: list[Problem]) -> None:
     """A published page must not link to a page this build does not write."""
-    all_ids = {post.id for post in published} | {post.id for post in left_out}
+    missing = {post.id: post for post in left_out}
     for post in published:
-        for missing in left_out:
-            broken = set(link_problems(post.body, model_ids, all_ids - {missing.id}))
-            for found in broken - set(link_problems(post.body, model_ids, all_ids)):
-                line = post.body_first_line + found.position.line - 1
+        for link in post.post_links:
+            if link.post_id in missing:
+                line = post.body_first_line + link.position.line - 1
                 message = (
-                    f"link 'post:{missing.id}' points to a {missing.status} post, which this build leaves out; "
-                    "publish that post first or build with --drafts"
+                    f"link 'post:{link.post_id}' points to a {missing[link.post_id].status} post, "
+                    "which this build leaves out; publish that post first or build with --drafts"
                 )
-                problems.append(Problem(post.file.path, line, found.position.column, message))
+                problems.append(Problem(post.file.path, line, link.position.column, message))
 
 
 def describe_unpublished(selection: Selection) -> str | None:

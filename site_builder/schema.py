@@ -85,6 +85,10 @@ class Source(Strict):
     """Publication date (YYYY-MM-DD), if known."""
 
 
+DEFAULT_MAX_FILE_SIZE_MB = 8
+"""Far above any real post or record, far below what would make a build take minutes."""
+
+
 class SiteConfig(Strict):
     """`content/site.yaml`: settings for the whole site."""
 
@@ -104,6 +108,8 @@ class SiteConfig(Strict):
     """Publications that records cite."""
     max_days_ahead: Annotated[int, Field(ge=0)] = 60
     """A post dated more days after today than this is refused as a likely typo (default 60)."""
+    max_file_size_mb: Annotated[float, Field(gt=0)] = DEFAULT_MAX_FILE_SIZE_MB
+    """Largest content file read, in MB (1,000,000 bytes); a bigger one is refused without reading it."""
 
     def ordered_tiers(self) -> list[Tier]:
         return sorted(self.tiers, key=lambda tier: (tier.order, tier.id))

@@ -21,7 +21,8 @@ from pydantic_core import ErrorDetails
 from site_builder.content import Content, Lock, Model, Post, row_name, unknown
 from site_builder.load import LoadedContent, LoadedPost, LoadedYaml
 from site_builder.lock import WeekLock
-from site_builder.markdown import link_problems
+from site_builder.markdown import CheckedBody, LinkProblem, check_body
+from site_builder.parallel import map_in_order
 from site_builder.problems import BuildFailed, Problem
 from site_builder.schema import (
     SLUG_PATTERN,
@@ -38,6 +39,7 @@ from site_builder.schema import (
     WeekNumber,
     unwrap,
 )
+from site_builder.urls import Urls
 from site_builder.yaml_source import Loc, YamlDocument
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -83,8 +85,12 @@ class Known:
             report.at(loc, unknown("source", source_id, self.source_ids, "sources in content/site.yaml"))
 
 
-def validate_content(loaded: LoadedContent) -> Content:
-    """Check everything; raise BuildFailed with every problem, or return typed content."""
+def validate_content(loaded: LoadedContent, base_url: str | None = None, jobs: int = 1) -> Content:
+    """Check everything; raise BuildFailed with every problem, or return typed content.
+
+    Post bodies are parsed once, in `jobs` processes: the parse is checked here and its HTML
+    kept for rendering, with site links made from `base_url` (else the one in site.yaml).
+    """
     problems = list(loaded.problems)
     site = _parse(SiteConfig, loaded.site, problems) if loaded.site else None
     if site is not None and loaded.site is not None:
@@ -101,16 +107,24 @@ def validate_content(loaded: LoadedContent) -> Content:
     for item in loaded.models:
         if item.file.id in models:
             _check_record(models[item.file.id].record, known, _reporter(item, problems))
-    parsed = [(item, _post(item, problems)) for item in loaded.posts]
-    posts = [post for _, post in parsed if post]
+    metas = [_post_meta(item, problems) for item in loaded.posts]
+    urls = Urls(base_url or site.base_url) if site else None
+    bodies = _check_bodies(loaded.posts, metas, urls, known, jobs)
+    for post, body in zip(loaded.posts, bodies, strict=True):
+        problems.extend(_located(post, found) for found in body.problems)
     picks = [
-        (item, CrossCheckedPost.of(post.meta) if post else CrossCheckedPost.salvage(item.front_matter.data))
-        for item, post in parsed
+        (item, CrossCheckedPost.of(meta) if meta else CrossCheckedPost.salvage(item.front_matter.data))
+        for item, meta in zip(loaded.posts, metas, strict=True)
     ]
     _check_posts(picks, known, problems)
     locks = {lock.file.id: lock for lock in (_lock(item, known, problems) for item in loaded.locks) if lock}
     if problems or site is None:
         raise BuildFailed(problems)
+    posts = [
+        Post(item.file.id, item.file, meta, item.body_first_line, body.html, body.post_links)
+        for item, meta, body in zip(loaded.posts, metas, bodies, strict=True)
+        if meta
+    ]
     posts.sort(key=lambda post: post.meta.week)
     return Content(site=site, models=dict(sorted(models.items())), posts=posts, locks=locks)
 
@@ -197,10 +211,35 @@ def _model(item: LoadedYaml, problems: list[Problem]) -> Model | None:
     return Model(item.file.id, item.file, record) if record and _valid_file_id(item.file.id) else None
 
 
-def _post(item: LoadedPost, problems: list[Problem]) -> Post | None:
+def _post_meta(item: LoadedPost, problems: list[Problem]) -> PostFrontMatter | None:
     _check_file_id(item.file.id, item.file.path, problems)
-    meta = parse_document(PostFrontMatter, item.file.path, item.front_matter, problems)
-    return Post(item.file.id, item.file, meta, item.body, item.body_first_line) if meta else None
+    return parse_document(PostFrontMatter, item.file.path, item.front_matter, problems)
+
+
+def _check_bodies(
+    posts: list[LoadedPost], metas: list[PostFrontMatter | None], urls: Urls | None, known: Known, jobs: int
+) -> list[CheckedBody]:
+    # Every model file counts as known, valid or not: a record's own mistakes are reported on it.
+    targets = LinkTargets(urls, set(known.models) | known.invalid_model_ids, known.post_ids)
+    bodies = [(item.body, meta.title if meta else "") for item, meta in zip(posts, metas, strict=True)]
+    return map_in_order(_check_body, targets, bodies, jobs)
+
+
+@dataclass(frozen=True)
+class LinkTargets:
+    urls: Urls | None
+    model_ids: set[str]
+    post_ids: set[str]
+
+
+def _check_body(targets: LinkTargets, body_and_title: tuple[str, str]) -> CheckedBody:
+    body, title = body_and_title
+    return check_body(body, title, targets.urls, targets.model_ids, targets.post_ids)
+
+
+def _located(item: LoadedPost, found: LinkProblem) -> Problem:
+    line = item.body_first_line + found.position.line - 1
+    return Problem(item.file.path, line, found.position.column, found.message)
 
 
 def _lock(item: LoadedYaml, known: Known, problems: list[Problem]) -> Lock | None:
@@ -352,7 +391,6 @@ def _check_posts(loaded: list[tuple[LoadedPost, CrossCheckedPost]], known: Known
     weeks: dict[int, str] = {}
     for item, post in loaded:
         report = Reporter(item.file.path, item.front_matter, problems)
-        _check_body_links(item, known, problems)
         if post.week is not None:
             if post.week in weeks:
                 report.at(("week",), f"week {post.week} already has a post: {weeks[post.week]}")
@@ -392,9 +430,3 @@ def _check_pick(pick: TierPick, tier_id: str, tier: Tier | None, loc: Loc, known
 def _vram_range(tier: Tier) -> str:
     low, high = f"{tier.min_vram_gb:g}", f"{tier.max_vram_gb:g}"
     return f"{high} GB" if low == high else f"{low}-{high} GB"
-
-
-def _check_body_links(item: LoadedPost, known: Known, problems: list[Problem]) -> None:
-    for found in link_problems(item.body, set(known.models) | known.invalid_model_ids, known.post_ids):
-        line = item.body_first_line + found.position.line - 1
-        problems.append(Problem(item.file.path, line, found.position.column, found.message))

@@ -14,9 +14,19 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, Event, NodeEvent
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    Event,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+)
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.tag import Tag
 
 from site_builder.characters import has_unsafe, unsafe_characters, unsafe_reason
 from site_builder.problems import LineIndex, Position
@@ -92,8 +102,7 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
     yaml = YAML(typ="safe")
     where = LineIndex(text, line_offset)
     try:
-        anchors = _check_events(yaml, text, where)
-        node = yaml.compose(text)
+        node, anchors = _compose(yaml, text, where)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         index = mark.index if mark else 0
@@ -130,31 +139,76 @@ def _at(where: LineIndex, item: Node | Event) -> Position:
     return where.at(item.start_mark.index)
 
 
-def _check_events(yaml: YAML, text: str, where: LineIndex) -> list[YamlProblem]:
-    """Refuse aliases and deep nesting from the event stream, before anything is built; return anchors.
+def _compose(yaml: YAML, text: str, where: LineIndex) -> tuple[Node | None, list[YamlProblem]]:
+    """Build the document's nodes from one pass over the parser's events; return them with the
+    anchors found, refusing aliases and deep nesting before anything is built from them.
 
     The event parser is iterative; composing a tree is recursive (in C, with clib), and
-    a few hundred kilobytes of brackets would overflow its stack. Aliases stop reading
-    at once (walking them is how a small file expands to gigabytes); lone anchors are
-    harmless to read on, so the file's other problems are reported with them.
+    a few hundred kilobytes of brackets would overflow its stack, so the tree is built here.
+    Aliases stop reading at once (walking them is how a small file expands to gigabytes);
+    lone anchors are harmless to read on, so the file's other problems are reported with them.
     """
-    depth = 0
-    problems = []
-    aliases = False
+    anchors: list[YamlProblem] = []
+    root: Node | None = None
+    open_nodes: list[MappingNode | SequenceNode] = []
+    documents = 0
+    tags: dict[str, Tag] = {}
     for event in yaml.parse(text):
+        if isinstance(event, DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise YamlProblem("invalid YAML: but found another document", _at(where, event))
         if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
             message = "YAML anchors and aliases (&name, *name) are not allowed; write the value out"
-            problems.append(YamlProblem(message, _at(where, event)))
-            aliases = aliases or isinstance(event, AliasEvent)
-        if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
+            anchors.append(YamlProblem(message, _at(where, event)))
+            if isinstance(event, AliasEvent):
+                _raise_all(anchors)
+        node: Node
+        if isinstance(event, ScalarEvent):
+            tag = _tag(yaml, tags, ScalarNode, event)
+            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+        elif isinstance(event, CollectionStartEvent):
+            if len(open_nodes) >= MAX_DEPTH:
                 raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", _at(where, event))
+            kind = MappingNode if isinstance(event, MappingStartEvent) else SequenceNode
+            node = kind(_tag(yaml, tags, kind, event), [], event.start_mark, event.end_mark)
         elif isinstance(event, CollectionEndEvent):
-            depth -= 1
-    if aliases:
-        _raise_all(problems)
-    return problems
+            open_nodes.pop()
+            continue
+        else:
+            continue
+        if not open_nodes:
+            root = node
+        else:
+            _add(open_nodes[-1], node)
+        if isinstance(node, MappingNode | SequenceNode):
+            open_nodes.append(node)
+    return root, anchors
+
+
+def _tag(yaml: YAML, tags: dict[str, Tag], kind: type[Node], event: ScalarEvent | CollectionStartEvent) -> Tag:
+    """The event's tag, or the one YAML's rules give an untagged value (as composing would).
+
+    Nodes share one Tag object per tag: reading a new Tag's text is slow, and there are few tags.
+    """
+    if event.tag is not None and event.tag != "!":
+        text = str(event.tag)
+    else:
+        value = event.value if isinstance(event, ScalarEvent) else None
+        text = str(yaml.resolver.resolve(kind, value, event.implicit))
+    tag = tags.get(text)
+    if tag is None:
+        tag = tags[text] = Tag(suffix=text)
+    return tag
+
+
+def _add(parent: MappingNode | SequenceNode, node: Node) -> None:
+    if isinstance(parent, SequenceNode):
+        parent.value.append(node)
+    elif parent.value and parent.value[-1][1] is None:
+        parent.value[-1] = (parent.value[-1][0], node)
+    else:
+        parent.value.append((node, None))
 
 
 _DECIMAL = {

@@ -152,7 +152,9 @@ def test_scripts_install_from_the_locks_with_hashes() -> None:
     assert '--require-hashes -r "requirements/$lock.txt"' in venv
     assert "--require-hashes -r requirements/build.txt" in venv
     assert "--no-deps --no-build-isolation -e ." in venv, "the project is built with the locked setuptools"
-    assert 'cat pyproject.toml "requirements/$1.txt" requirements/build.txt | sha256sum' in venv, "the stamp follows the locks"
+    assert 'cat pyproject.toml "requirements/$1.txt" requirements/build.txt | sha256sum' in venv, (
+        "the stamp follows the locks"
+    )
 
 
 def test_build_lock_covers_the_build_system() -> None:

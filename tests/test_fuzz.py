@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from site_builder.figures import parse_count, parse_size, parse_speed
 from site_builder.load import SourceFile, read_post
-from site_builder.markdown import link_problems
+from site_builder.markdown import check_body
 from site_builder.problems import Position, Problem
 from site_builder.yaml_source import YamlDocument, YamlProblem, normalise_text, read_yaml
 
@@ -180,6 +180,9 @@ def test_figure_parsers_give_a_value_or_a_value_error(parse: object, value: obje
 @example("[a](<b\nc>)")
 @example("[x]: model:nope\n\n[y][x]")
 def test_link_check_gives_positions_inside_the_body(body: str) -> None:
-    for problem in link_problems(body, {"alpha"}, {"week-01"}):
+    checked = check_body(body, "Title", None, {"alpha"}, {"week-01"})
+    for problem in checked.problems:
         assert problem.message
         assert_inside(body, problem.position)
+    for link in checked.post_links:
+        assert_inside(body, link.position)
