@@ -19,6 +19,7 @@ SITE_FILE = "site.yaml"
 MODELS_DIR = "models"
 POSTS_DIR = "posts"
 FROZEN_DIR = "frozen"
+HARDWARE_FILE = "hardware.yaml"
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,12 @@ class LoadedContent:
     problems: list[Problem]
     locks: list[LoadedYaml] = field(default_factory=list)
     """Lock files of frozen weeks (`frozen/<post-id>.yaml`)."""
+    hardware: LoadedYaml | None = None
+    """`hardware.yaml`, when the site has one."""
 
 
 def load_content(content_dir: Path, root: Path) -> LoadedContent:
-    """Read `site.yaml`, `models/*.yaml`, `posts/*.md` and `frozen/*.yaml`, keeping every problem met on the way."""
+    """Read `site.yaml`, `models/*.yaml`, `posts/*.md`, `frozen/*.yaml` and `hardware.yaml`, keeping every problem."""
     if not content_dir.is_dir():
         raise BuildFailed([Problem(display_path(content_dir, root), 1, 1, "content folder not found")])
     problems: list[Problem] = []
@@ -72,6 +75,9 @@ def load_content(content_dir: Path, root: Path) -> LoadedContent:
     posts = [_load_post(path, root, problems) for path in post_paths]
     lock_paths = _files(content_dir, FROZEN_DIR, ".yaml", root, problems) if FROZEN_DIR not in refused else []
     locks = [_load_yaml(path, root, problems) for path in lock_paths]
+    hardware_path = content_dir / HARDWARE_FILE
+    has_hardware = hardware_path.exists() and HARDWARE_FILE not in refused
+    hardware = _load_yaml(hardware_path, root, problems) if has_hardware else None
     return LoadedContent(
         site=site,
         models=[model for model in models if model is not None],
@@ -80,12 +86,13 @@ def load_content(content_dir: Path, root: Path) -> LoadedContent:
         post_ids={path.stem for path in post_paths},
         problems=problems,
         locks=[lock for lock in locks if lock is not None],
+        hardware=hardware,
     )
 
 
 def _check_entries(content_dir: Path, root: Path, problems: list[Problem]) -> set[str]:
     """Names in content/ that may not be read; a misspelt folder (content/Models) is reported too."""
-    expected = [SITE_FILE, MODELS_DIR, POSTS_DIR, FROZEN_DIR]
+    expected = [SITE_FILE, MODELS_DIR, POSTS_DIR, FROZEN_DIR, HARDWARE_FILE]
     refused = set()
     for entry in sorted(content_dir.iterdir()):
         problem = entry_problem(entry, content_dir, root, "content")

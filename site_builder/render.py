@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from site_builder.changes import changes_by_week
+from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
 from site_builder.markdown import make_markdown, render_markdown
 from site_builder.merge import SiteData
@@ -73,6 +74,7 @@ def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
         pages.append(Page("post", urls.post(week.post.id), "post.html", context))
     pages.append(Page("archive", urls.posts(), "archive.html", {"weeks": list(reversed(data.weeks))}))
     pages.append(Page("404 page", urls.path("404.html"), "404.html"))
+    pages += [Page(*spec) for spec in fit_page_specs(data, urls)]
     return pages
 
 
@@ -83,8 +85,11 @@ def render_site(data: SiteData, templates_dir: Path, static_dir: Path, urls: Url
         raise BuildFailed(refused)
     static_files = _static_files(static_dir)
     env = make_environment(templates_dir, urls, data, static_files)
+    hardware = data.content.hardware
+    env.globals["fit"] = FitView(data.content, hardware, urls) if hardware else None
     problems: list[Problem] = []
     files: dict[str, bytes] = {f"static/{name}": body for name, body in static_files.items()}
+    files.update(fit_files(data, urls))
     pages = plan_pages(data, urls)
     for page in pages:
         html = _render_page(env, page, templates_dir, root, problems)

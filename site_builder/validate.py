@@ -26,6 +26,7 @@ from site_builder.problems import BuildFailed, Problem
 from site_builder.schema import (
     SLUG_PATTERN,
     Benchmark,
+    HardwareFile,
     HardwareStatus,
     MemoryNeed,
     ModelRecord,
@@ -109,10 +110,37 @@ def validate_content(loaded: LoadedContent) -> Content:
     ]
     _check_posts(picks, known, problems)
     locks = {lock.file.id: lock for lock in (_lock(item, known, problems) for item in loaded.locks) if lock}
+    hardware = _hardware(loaded.hardware, known, problems) if loaded.hardware else None
     if problems or site is None:
         raise BuildFailed(problems)
     posts.sort(key=lambda post: post.meta.week)
-    return Content(site=site, models=dict(sorted(models.items())), posts=posts, locks=locks)
+    return Content(site=site, models=dict(sorted(models.items())), posts=posts, locks=locks, hardware=hardware)
+
+
+def _hardware(item: LoadedYaml, known: Known, problems: list[Problem]) -> HardwareFile | None:
+    """`hardware.yaml`: its sources must exist and device ids and format names be unique."""
+    hardware = _parse(HardwareFile, item, problems)
+    if hardware is None:
+        return None
+    report = _reporter(item, problems)
+    estimation = hardware.estimation
+    for index, bits in enumerate(estimation.formats):
+        known.check_source(bits.source, ("estimation", "formats", index, "source"), report)
+    for index, kv_type in enumerate(estimation.kv_cache_types):
+        known.check_source(kv_type.source, ("estimation", "kv_cache_types", index, "source"), report)
+    known.check_source(estimation.apple_gpu_share_source, ("estimation", "apple_gpu_share_source"), report)
+    seen: set[str] = set()
+    for index, device in enumerate(hardware.devices):
+        if device.id in seen:
+            report.at(("devices", index, "id"), f"device '{device.id}' is listed twice")
+        seen.add(device.id)
+    named: set[str] = set()
+    for index, bits in enumerate(estimation.formats):
+        for position, name in enumerate(bits.names):
+            if name in named:
+                report.at(("estimation", "formats", index, "names", position), f"format '{name}' is listed twice")
+            named.add(name)
+    return hardware
 
 
 def _reporter(item: LoadedYaml, problems: list[Problem]) -> Reporter:
@@ -194,7 +222,7 @@ def _check_file_id(file_id: str, path: str, problems: list[Problem]) -> None:
 def _model(item: LoadedYaml, problems: list[Problem]) -> Model | None:
     _check_file_id(item.file.id, item.file.path, problems)
     record = _parse(ModelRecord, item, problems)
-    return Model(item.file.id, item.file, record) if record and _valid_file_id(item.file.id) else None
+    return Model(item.file.id, item.file, record, item.document) if record and _valid_file_id(item.file.id) else None
 
 
 def _post(item: LoadedPost, problems: list[Problem]) -> Post | None:
