@@ -138,6 +138,11 @@ class FitView:
             None,
         )
 
+    def quantization_flag(self, model_id: str, index: int) -> Entry | None:
+        """The flagged entry of a record's quantization row, if its VRAM figure is implausible."""
+        anchor = f"fit-{model_id}-quantizations-{index}"
+        return next((entry for entry in self.flagged if entry.anchor == anchor), None)
+
     def row_fits(self, row: ShownRow, vram_gb: float) -> str:
         """`yes`, `no` or `unknown`: whether the row's figure (or estimate) fits one card of `vram_gb` in VRAM."""
         flagged = self.row_flag(row)

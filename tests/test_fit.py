@@ -314,3 +314,8 @@ def test_rows_without_reported_vram_show_the_estimate_and_flags_link_to_their_re
     hardware_page = (out / "hardware/card-24/index.html").read_text(encoding="utf-8")
     assert 'href="/board/fit/?vram=24&amp;gpus=1"' in hardware_page
     assert "Sparse 309B" in hardware_page
+    model_page = (out / "models/sparse/index.html").read_text(encoding="utf-8")
+    assert '<a class="fit-flag" href="/board/fit/#fit-sparse-quantizations-0"' in model_page
+    # A week's own post page is its permanent record: no notes that follow today's records.
+    post_page = (out / "posts/week-01/index.html").read_text(encoding="utf-8")
+    assert "est.</abbr>" not in post_page
