@@ -25,6 +25,7 @@ from site_builder.markdown import link_problems
 from site_builder.problems import BuildFailed, Problem
 from site_builder.schema import (
     SLUG_PATTERN,
+    Attention,
     Benchmark,
     HardwareFile,
     HardwareStatus,
@@ -304,10 +305,24 @@ def _check_record(record: ModelRecord, known: Known, report: Reporter) -> None:
         if quant.tier is not None:
             known.tier(quant.tier, ("quantizations", index, "tier"), report)
     _check_one_row_per_format_and_tier(record.quantizations, report)
+    if record.attention is not None:
+        _check_attention(record.attention, known, report)
     names = {benchmark.name for benchmark in record.benchmarks}
     if record.headline_benchmark is not None and record.headline_benchmark not in names:
         message = unknown("benchmark", record.headline_benchmark, names, "benchmarks of this model")
         report.at(("headline_benchmark",), message)
+
+
+def _check_attention(attention: Attention, known: Known, report: Reporter) -> None:
+    """The KV-cache figures must describe one consistent model; a half-given group would be silently ignored."""
+    known.check_source(attention.source, ("attention", "source"), report)
+    if attention.sliding_layers > attention.layers:
+        message = f"sliding_layers ({attention.sliding_layers}) is more than layers ({attention.layers})"
+        report.at(("attention", "sliding_layers"), message)
+    if attention.sliding_layers and attention.sliding_window is None:
+        report.at(("attention", "sliding_layers"), "sliding_layers needs sliding_window, the window's size in tokens")
+    if attention.latent_dim is None and (attention.kv_heads is None or attention.head_dim is None):
+        report.at(("attention",), "give kv_heads and head_dim, or latent_dim for latent attention (MLA)")
 
 
 def _check_one_row_per_format_and_tier(rows: Sequence[Quantization], report: Reporter) -> None:

@@ -257,6 +257,17 @@ def test_unknown_source_in_hardware_yaml_is_an_error(make_site: MakeSite) -> Non
     )
 
 
+def test_inconsistent_attention_figures_are_errors_at_their_position(make_site: MakeSite) -> None:
+    broken = DENSE_YAML.replace("      sliding_window: 128\n", "").replace("sliding_layers: 3", "sliding_layers: 9")
+    site = make_site({"content/hardware.yaml": HARDWARE_YAML, "content/models/dense.yaml": broken})
+    result = site.run("check")
+    assert result.code == 1
+    assert result.err.splitlines()[:2] == [
+        "content/models/dense.yaml:19:3: sliding_layers (9) is more than layers (4)",
+        "content/models/dense.yaml:19:3: sliding_layers needs sliding_window, the window's size in tokens",
+    ]
+
+
 def test_site_without_hardware_yaml_has_no_fit_finder(make_site: MakeSite, tmp_path: Path) -> None:
     site = make_site()
     out = tmp_path / "out"
