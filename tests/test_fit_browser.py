@@ -138,3 +138,24 @@ def test_output_files_exist(served: Served) -> None:
     out = Path(served.server.folder)
     assert (out / "fit/data.json").is_file()
     assert (out / "hardware/mac-studio-128gb/index.html").is_file()
+
+
+def test_picking_a_mac_counts_only_its_gpu_share(served: Served, page: Page) -> None:
+    goto(page, served.url("fit/?vram=24&ram=64"))
+    expect(results_rows(page, "Gemma 3 27B QAT")).to_be_visible()
+    page.get_by_label("Your GPU or computer").select_option(label="Mac Studio 128GB")
+    # 128 GB x the default GPU share, never all of it; the CPU's part of the same memory is not counted as RAM.
+    vram = float(page.locator("#fit-vram").input_value())
+    assert 0 < vram < 128
+    expect(page.locator("#fit-ram")).to_have_value("0")
+    assert "ram=0" in page.url
+    expect(results_rows(page, "Gemma 3 27B QAT")).to_have_attribute("data-verdict", "fits")
+
+
+def test_picking_a_card_keeps_the_readers_ram(served: Served, page: Page) -> None:
+    goto(page, served.url("fit/?vram=24&ram=64"))
+    expect(results_rows(page, "Gemma 3 27B QAT")).to_be_visible()
+    page.get_by_label("Your GPU or computer").select_option(label="RTX 3060 12GB")
+    expect(page.locator("#fit-vram")).to_have_value("12")
+    expect(page.locator("#fit-ram")).to_have_value("64")
+    expect(results_rows(page, "Gemma 3 27B QAT")).to_have_attribute("data-verdict", "offload")
