@@ -16,6 +16,9 @@ from conftest import REPO, copy_site, latest_post_date, source_date_epoch
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from test_browser import CHROMIUM_ARGS, DESKTOP, Served, Watch, build_and_serve, chromium_path, goto, new_context
 
+from site_builder.build import Project, check
+from site_builder.fit import Setup, entries, verdict
+
 pytestmark = pytest.mark.browser
 
 
@@ -159,3 +162,26 @@ def test_picking_a_card_keeps_the_readers_ram(served: Served, page: Page) -> Non
     expect(page.locator("#fit-vram")).to_have_value("12")
     expect(page.locator("#fit-ram")).to_have_value("64")
     expect(results_rows(page, "Gemma 3 27B QAT")).to_have_attribute("data-verdict", "offload")
+
+
+SETUPS = [
+    Setup(vram_gb=12, ram_gb=32),
+    Setup(vram_gb=24, ram_gb=64, context=32768),
+    Setup(vram_gb=24, gpus=2, ram_gb=128, context=4096),
+    Setup(vram_gb=8, ram_gb=0),
+]
+
+
+@pytest.mark.parametrize("setup", SETUPS, ids=lambda s: f"{s.gpus}x{s.vram_gb:g}-ram{s.ram_gb:g}-ctx{s.context}")
+def test_the_script_reaches_the_builds_verdicts(served: Served, page: Page, setup: Setup) -> None:
+    """static/fit.js and site_builder/fit.py apply the same rules to every entry (an invariant of any content)."""
+    content = check(Project.at(REPO))
+    assert content.hardware is not None
+    expected = [
+        verdict(entry, setup, content.hardware.estimation) for entry in entries(content, content.hardware.estimation)
+    ]
+    query = f"vram={setup.vram_gb:g}&gpus={setup.gpus}&ram={setup.ram_gb:g}&ctx={setup.context}&kv=f16"
+    goto(page, served.url(f"fit/?{query}"))
+    rows = page.locator("#fit-results tbody tr")
+    expect(rows).to_have_count(len(expected))
+    assert [rows.nth(i).get_attribute("data-verdict") for i in range(len(expected))] == expected
