@@ -95,7 +95,11 @@
   }
 
   function speedCell(entry, result) {
-    if (result === "offload") return el("td", "slow, not estimated");
+    if (result === "offload") {
+      // A flagged figure means the source's own run offloaded too, so its speed is an offloaded speed.
+      if (entry.flag && entry.speed) return el("td", entry.speed + " reported on " + entry.hardware + ", with offload");
+      return el("td", "slow, not estimated");
+    }
     if (result === "fits") {
       return el("td", entry.speed ? entry.speed + " reported on " + entry.hardware : "not reported");
     }

@@ -185,3 +185,15 @@ def test_the_script_reaches_the_builds_verdicts(served: Served, page: Page, setu
     rows = page.locator("#fit-results tbody tr")
     expect(rows).to_have_count(len(expected))
     assert [rows.nth(i).get_attribute("data-verdict") for i in range(len(expected))] == expected
+
+
+def test_offloaded_speed_is_not_estimated_unless_the_source_ran_offloaded(served: Served, page: Page) -> None:
+    goto(page, served.url("fit/?vram=12&ram=32"))
+    gemma = results_rows(page, "Gemma 3 27B QAT")
+    expect(gemma).to_have_attribute("data-verdict", "offload")
+    expect(gemma.locator("td").nth(3)).to_have_text("slow, not estimated")
+    goto(page, served.url("fit/?vram=24&ram=256"))
+    mimo = results_rows(page, "MiMo-V2-Flash").filter(has=page.get_by_role("cell", name="Q3_K_S", exact=True))
+    expect(mimo).to_have_attribute("data-verdict", "offload")
+    expect(mimo.locator("td").nth(1)).to_have_text("Runs with offload (slow): MoE experts held in system RAM")
+    expect(mimo.locator("td").nth(3)).to_have_text(re.compile(r" reported on .+, with offload$"))
