@@ -197,3 +197,12 @@ def test_offloaded_speed_is_not_estimated_unless_the_source_ran_offloaded(served
     expect(mimo).to_have_attribute("data-verdict", "offload")
     expect(mimo.locator("td").nth(1)).to_have_text("Runs with offload (slow): MoE experts held in system RAM")
     expect(mimo.locator("td").nth(3)).to_have_text(re.compile(r" reported on .+, with offload$"))
+
+
+@pytest.mark.parametrize("relative", ["fit/?vram=24&ram=32", "hardware/mac-studio-128gb/"])
+def test_phone_width_pages_never_scroll_sideways(served: Served, browser: Browser, relative: str) -> None:
+    with new_context(browser, viewport={"width": 360, "height": 740}) as ctx:
+        page = ctx.new_page()
+        goto(page, served.url(relative))
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
