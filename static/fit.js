@@ -112,7 +112,7 @@
     var table = el("table", "", { "class": "fit-table" });
     var caption = el("caption");
     caption.appendChild(el("span", "Every model and format for " + setup.gpus + " × " + setup.vram + " GB VRAM, " +
-      setup.ram + " GB RAM, " + setup.ctx + " tokens of context (usable VRAM ≈ " + gb(usableVram(setup, c)) + ")"));
+      setup.ram + " GB RAM, " + setup.ctx + " tokens of context (usable VRAM ≈ " + usableVram(setup, c).toFixed(1) + " GB)"));
     table.appendChild(caption);
     var head = el("tr");
     ["Model", "Format", "Verdict", "Memory needed", "Speed", "Source"].forEach(function (name) {
