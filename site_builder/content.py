@@ -10,7 +10,7 @@ from typing import Literal
 from site_builder.load import SourceFile
 from site_builder.lock import WeekLock
 from site_builder.markdown import PostLink
-from site_builder.schema import ModelRecord, PostFrontMatter, Quantization, SiteConfig
+from site_builder.schema import HardwareFile, ModelRecord, PostFrontMatter, Quantization, SiteConfig
 from site_builder.yaml_source import YamlDocument
 
 
@@ -29,6 +29,8 @@ class Model:
     id: str
     file: SourceFile
     record: ModelRecord
+    document: YamlDocument | None = field(default=None, compare=False, repr=False)
+    """The record as read, for the positions of warnings about its figures."""
 
     def match_quantization(self, quant: str | None, tier_id: str) -> QuantizationMatch:
         """The one row a pick in `tier_id` means. Validation reports the problem; merge shows the row.
@@ -113,3 +115,5 @@ class Content:
     """Oldest week first."""
     locks: dict[str, Lock] = field(default_factory=dict)
     """Lock files by post id: the weeks that are frozen."""
+    hardware: HardwareFile | None = None
+    """`hardware.yaml`: devices and the fit estimate's constants; no fit finder without it."""

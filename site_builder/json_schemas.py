@@ -10,9 +10,10 @@ import json
 
 from pydantic import BaseModel
 
-from site_builder.schema import ModelRecord, PostFrontMatter, SiteConfig
+from site_builder.schema import HardwareFile, ModelRecord, PostFrontMatter, SiteConfig
 
 SCHEMAS: dict[str, type[BaseModel]] = {
+    "hardware": HardwareFile,
     "model-record": ModelRecord,
     "post-front-matter": PostFrontMatter,
     "site": SiteConfig,

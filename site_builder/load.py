@@ -23,6 +23,7 @@ SITE_FILE = "site.yaml"
 MODELS_DIR = "models"
 POSTS_DIR = "posts"
 FROZEN_DIR = "frozen"
+HARDWARE_FILE = "hardware.yaml"
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,12 @@ class LoadedContent:
     problems: list[Problem]
     locks: list[LoadedYaml] = field(default_factory=list)
     """Lock files of frozen weeks (`frozen/<post-id>.yaml`)."""
+    hardware: LoadedYaml | None = None
+    """`hardware.yaml`, when the site has one."""
 
 
 def load_content(content_dir: Path, root: Path, jobs: int = 1) -> LoadedContent:
-    """Read `site.yaml`, `models/*.yaml`, `posts/*.md` and `frozen/*.yaml`, keeping every problem met on the way.
+    """Read `site.yaml`, `models/*.yaml`, `posts/*.md`, `frozen/*.yaml` and `hardware.yaml`, keeping every problem.
 
     Files are read in `jobs` processes; the result does not depend on how many.
     """
@@ -80,6 +83,10 @@ def load_content(content_dir: Path, root: Path, jobs: int = 1) -> LoadedContent:
     model_paths, models = folders.read(MODELS_DIR, ".yaml", _load_yaml)
     post_paths, posts = folders.read(POSTS_DIR, ".md", _load_post)
     _, locks = folders.read(FROZEN_DIR, ".yaml", _load_yaml)
+    hardware: LoadedYaml | None = None
+    if (content_dir / HARDWARE_FILE).exists() and HARDWARE_FILE not in refused:
+        hardware, hardware_problems = _load_yaml(folders.reading, content_dir / HARDWARE_FILE)
+        problems.extend(hardware_problems)
     return LoadedContent(
         site=site,
         models=[model for model in models if model is not None],
@@ -88,6 +95,7 @@ def load_content(content_dir: Path, root: Path, jobs: int = 1) -> LoadedContent:
         post_ids={path.stem for path in post_paths},
         problems=problems,
         locks=[lock for lock in locks if lock is not None],
+        hardware=hardware,
     )
 
 
@@ -147,7 +155,7 @@ def _size_limit(site: LoadedYaml | None) -> SizeLimit:
 
 def _check_entries(content_dir: Path, root: Path, problems: list[Problem]) -> set[str]:
     """Names in content/ that may not be read; a misspelt folder (content/Models) is reported too."""
-    expected = [SITE_FILE, MODELS_DIR, POSTS_DIR, FROZEN_DIR]
+    expected = [SITE_FILE, MODELS_DIR, POSTS_DIR, FROZEN_DIR, HARDWARE_FILE]
     refused = set()
     for entry in sorted(content_dir.iterdir()):
         problem = entry_problem(entry, content_dir, root, "content")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from site_builder.content import Content, Lock, Model, Post
 from site_builder.figures import Speed
+from site_builder.fit import plausibility_warnings
 from site_builder.lock import ShownBenchmark, ShownRow, ShownWaitRow, WeekLock, drifts
 from site_builder.problems import Problem
 from site_builder.schema import Benchmark, MemoryNeed, Quantization, SiteConfig, Tier, TierPick, WaitListPick
@@ -109,6 +110,7 @@ def merge(content: Content) -> SiteData:
         if lock is not None:
             warnings += _drift_warnings(post, lock, live, content.site)
         weeks.append(_week(post, lock.week if lock else live, content.site, frozen=lock is not None))
+    warnings += plausibility_warnings(content)
     return SiteData(content, weeks, _appearances(content, weeks), warnings)
 
 

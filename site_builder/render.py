@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 
 from site_builder.changes import changes_by_week
+from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
 from site_builder.merge import SiteData
 from site_builder.parallel import map_in_order
@@ -72,6 +73,7 @@ def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
         pages.append(Page("post", urls.post(week.post.id), "post.html", context))
     pages.append(Page("archive", urls.posts(), "archive.html", {"weeks": list(reversed(data.weeks))}))
     pages.append(Page("404 page", urls.path("404.html"), "404.html"))
+    pages += [Page(*spec) for spec in fit_page_specs(data, urls)]
     return pages
 
 
@@ -88,6 +90,7 @@ def render_site(
     renderer = PageRenderer(data, pages, templates_dir, static_files, urls, root)
     problems: list[Problem] = []
     files: dict[str, bytes] = {f"static/{name}": body for name, body in static_files.items()}
+    files.update(fit_files(data, urls))
     for page, (html, found) in zip(pages, map_in_order(_render_one, renderer, range(len(pages)), jobs), strict=True):
         problems.extend(found)
         if html is not None:
@@ -143,6 +146,7 @@ def make_environment(
         tiers=data.content.site.ordered_tiers(),
         sources={source.id: source for source in data.content.site.sources},
         asset=functools.partial(_asset_url, urls, versions),
+        fit=FitView(data.content, data.content.hardware, urls) if data.content.hardware else None,
     )
     env.filters["number"] = lambda value: f"{value:g}"
     return env

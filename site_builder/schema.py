@@ -167,6 +167,8 @@ class Quantization(Strict):
     """Who produced the figures: `vendor-reported`, `community-tested` or `measured`."""
     source: Slug
     """The `id` of the source (in `site.yaml`) that reports it."""
+    file_size: SizeField | None = None
+    """Size of this format's file (e.g. the GGUF on the model page); the estimate uses it instead of bits per weight."""
 
 
 class MemoryNeed(Strict):
@@ -195,6 +197,25 @@ class HardwareStatus(Strict):
     """What happens there, in a few words."""
     source: Slug
     """The `id` of the source (in `site.yaml`) that reports it."""
+
+
+class Attention(Strict):
+    """Architecture figures that size the KV cache, all from one source."""
+
+    layers: Annotated[int, Field(ge=1)]
+    """Transformer layers (blocks)."""
+    kv_heads: Annotated[int, Field(ge=1)] | None = None
+    """Key/value heads per layer (fewer than query heads with grouped-query attention)."""
+    head_dim: Annotated[int, Field(ge=1)] | None = None
+    """Size of one attention head."""
+    sliding_window: Annotated[int, Field(ge=1)] | None = None
+    """Tokens a sliding-window layer attends to."""
+    sliding_layers: Annotated[int, Field(ge=0)] = 0
+    """How many of the layers use the sliding window; the others attend to the whole context."""
+    latent_dim: Annotated[int, Field(ge=1)] | None = None
+    """Latent attention (MLA): values cached per token and layer (latent rank plus rotary part)."""
+    source: Slug
+    """The `id` of the source (in `site.yaml`) that gives these figures."""
 
 
 class ModelRecord(Strict):
@@ -232,6 +253,84 @@ class ModelRecord(Strict):
     """Memory needed per format."""
     hardware_status: list[HardwareStatus] = []
     """How it fares on particular hardware."""
+    attention: Attention | None = None
+    """Figures that size the KV cache; without them the fit finder leaves the KV cache out and says so."""
+
+
+# --- content/hardware.yaml ---------------------------------------------------
+
+
+class Device(Strict):
+    """A GPU or computer that readers own."""
+
+    id: Slug
+    """Short name used in URLs, e.g. `rtx-4090`."""
+    name: Text
+    """Name readers see, e.g. `RTX 4090`."""
+    kind: Literal["gpu", "apple"]
+    """`gpu` (a graphics card with its own VRAM) or `apple` (Apple silicon with unified memory)."""
+    memory_gb: Annotated[float, Field(gt=0)]
+    """VRAM of one card, or all unified memory of an Apple computer, in GB."""
+    gpus: Annotated[int, Field(ge=1)] = 1
+    """Cards in the setup, e.g. `2` for a dual-GPU build."""
+    aliases: list[Text] = []
+    """Hardware names exactly as records write them (`RTX 4090 (24GB)`); rows naming one belong to this device."""
+
+
+class FormatBits(Strict):
+    """Bits per weight of a quantization format, with where the figure comes from."""
+
+    names: Annotated[list[Text], Field(min_length=1)]
+    """Format names exactly as records write them, e.g. `Q3_K_S`."""
+    bits_per_weight: Annotated[float, Field(gt=0, le=32)]
+    """Average bits stored per weight."""
+    source: Slug
+    """The `id` of the source (in `site.yaml`) that gives the figure."""
+    note: str = ""
+    """How the figure was read from the source, or the rule behind it."""
+
+
+class KvCacheType(Strict):
+    """A type the KV cache can be stored in."""
+
+    name: Text
+    """Name as llama.cpp writes it, e.g. `q8_0`."""
+    bytes_per_value: Annotated[float, Field(gt=0)]
+    """Bytes per cached value (a block's size divided by the values in it)."""
+    source: Slug
+    """The `id` of the source (in `site.yaml`) that gives the layout."""
+
+
+class Estimation(Strict):
+    """Constants of the memory estimate. Figures without a source are stated assumptions."""
+
+    formats: list[FormatBits] = []
+    """Bits per weight per format; a format not listed is not estimated."""
+    kv_cache_types: Annotated[list[KvCacheType], Field(min_length=1)]
+    """KV cache types readers may choose; the first is the default."""
+    compute_buffer_gb: Annotated[float, Field(ge=0)]
+    """Assumed GPU memory for the compute buffer and runtime, added to every estimate (an assumption)."""
+    per_gpu_reserve_gb: Annotated[float, Field(ge=0)]
+    """Assumed VRAM on each card that the driver and desktop keep (an assumption)."""
+    multi_gpu_share: Annotated[float, Field(gt=0, le=1)]
+    """Share of the pooled VRAM of two or more cards counted as usable (an assumption)."""
+    ram_reserve_gb: Annotated[float, Field(ge=0)]
+    """Assumed system RAM kept by the operating system, never counted for offloading (an assumption)."""
+    apple_gpu_share: Annotated[float, Field(gt=0, le=1)]
+    """Share of an Apple computer's unified memory that its GPU may use by default."""
+    apple_gpu_share_source: Slug
+    """The `id` of the source (in `site.yaml`) for `apple_gpu_share`."""
+    flag_factor: Annotated[float, Field(gt=1)]
+    """A reported VRAM figure this many times below (or above) the estimate is flagged as implausible."""
+
+
+class HardwareFile(Strict):
+    """`content/hardware.yaml`: devices for the fit finder and hardware pages, and the estimate's constants."""
+
+    devices: list[Device] = []
+    """GPUs and computers, in the order the fit finder lists them."""
+    estimation: Estimation
+    """Constants and sources of the memory estimate."""
 
 
 # --- content/posts/<name>.md front matter -----------------------------------

@@ -26,7 +26,9 @@ from site_builder.parallel import map_in_order
 from site_builder.problems import BuildFailed, Problem
 from site_builder.schema import (
     SLUG_PATTERN,
+    Attention,
     Benchmark,
+    HardwareFile,
     HardwareStatus,
     MemoryNeed,
     ModelRecord,
@@ -118,6 +120,7 @@ def validate_content(loaded: LoadedContent, base_url: str | None = None, jobs: i
     ]
     _check_posts(picks, known, problems)
     locks = {lock.file.id: lock for lock in (_lock(item, known, problems) for item in loaded.locks) if lock}
+    hardware = _hardware(loaded.hardware, known, problems) if loaded.hardware else None
     if problems or site is None:
         raise BuildFailed(problems)
     posts = [
@@ -126,7 +129,33 @@ def validate_content(loaded: LoadedContent, base_url: str | None = None, jobs: i
         if meta
     ]
     posts.sort(key=lambda post: post.meta.week)
-    return Content(site=site, models=dict(sorted(models.items())), posts=posts, locks=locks)
+    return Content(site=site, models=dict(sorted(models.items())), posts=posts, locks=locks, hardware=hardware)
+
+
+def _hardware(item: LoadedYaml, known: Known, problems: list[Problem]) -> HardwareFile | None:
+    """`hardware.yaml`: its sources must exist and device ids and format names be unique."""
+    hardware = _parse(HardwareFile, item, problems)
+    if hardware is None:
+        return None
+    report = _reporter(item, problems)
+    estimation = hardware.estimation
+    for index, bits in enumerate(estimation.formats):
+        known.check_source(bits.source, ("estimation", "formats", index, "source"), report)
+    for index, kv_type in enumerate(estimation.kv_cache_types):
+        known.check_source(kv_type.source, ("estimation", "kv_cache_types", index, "source"), report)
+    known.check_source(estimation.apple_gpu_share_source, ("estimation", "apple_gpu_share_source"), report)
+    seen: set[str] = set()
+    for index, device in enumerate(hardware.devices):
+        if device.id in seen:
+            report.at(("devices", index, "id"), f"device '{device.id}' is listed twice")
+        seen.add(device.id)
+    named: set[str] = set()
+    for index, bits in enumerate(estimation.formats):
+        for position, name in enumerate(bits.names):
+            if name in named:
+                report.at(("estimation", "formats", index, "names", position), f"format '{name}' is listed twice")
+            named.add(name)
+    return hardware
 
 
 def _reporter(item: LoadedYaml, problems: list[Problem]) -> Reporter:
@@ -208,7 +237,7 @@ def _check_file_id(file_id: str, path: str, problems: list[Problem]) -> None:
 def _model(item: LoadedYaml, problems: list[Problem]) -> Model | None:
     _check_file_id(item.file.id, item.file.path, problems)
     record = _parse(ModelRecord, item, problems)
-    return Model(item.file.id, item.file, record) if record and _valid_file_id(item.file.id) else None
+    return Model(item.file.id, item.file, record, item.document) if record and _valid_file_id(item.file.id) else None
 
 
 def _post_meta(item: LoadedPost, problems: list[Problem]) -> PostFrontMatter | None:
@@ -315,10 +344,24 @@ def _check_record(record: ModelRecord, known: Known, report: Reporter) -> None:
         if quant.tier is not None:
             known.tier(quant.tier, ("quantizations", index, "tier"), report)
     _check_one_row_per_format_and_tier(record.quantizations, report)
+    if record.attention is not None:
+        _check_attention(record.attention, known, report)
     names = {benchmark.name for benchmark in record.benchmarks}
     if record.headline_benchmark is not None and record.headline_benchmark not in names:
         message = unknown("benchmark", record.headline_benchmark, names, "benchmarks of this model")
         report.at(("headline_benchmark",), message)
+
+
+def _check_attention(attention: Attention, known: Known, report: Reporter) -> None:
+    """The KV-cache figures must describe one consistent model; a half-given group would be silently ignored."""
+    known.check_source(attention.source, ("attention", "source"), report)
+    if attention.sliding_layers > attention.layers:
+        message = f"sliding_layers ({attention.sliding_layers}) is more than layers ({attention.layers})"
+        report.at(("attention", "sliding_layers"), message)
+    if attention.sliding_layers and attention.sliding_window is None:
+        report.at(("attention", "sliding_layers"), "sliding_layers needs sliding_window, the window's size in tokens")
+    if attention.latent_dim is None and (attention.kv_heads is None or attention.head_dim is None):
+        report.at(("attention",), "give kv_heads and head_dim, or latent_dim for latent attention (MLA)")
 
 
 def _check_one_row_per_format_and_tier(rows: Sequence[Quantization], report: Reporter) -> None:

@@ -44,6 +44,8 @@ def test_the_real_content_files_match_their_schemas() -> None:
         assert errors("model-record", model.document.data) == [], model.file.path
     for post in loaded.posts:
         assert errors("post-front-matter", post.front_matter.data) == [], post.file.path
+    assert loaded.hardware is not None
+    assert errors("hardware", loaded.hardware.document.data) == []
 
 
 def test_figures_are_strings_and_unknown_keys_are_flagged() -> None:
@@ -73,7 +75,12 @@ def test_the_build_publishes_the_schemas_under_the_base_url(make_site: MakeSite)
     site = make_site()
     assert site.run("build", "--today", "2026-01-20").code == 0
     published = sorted(path.name for path in (site.root / "_site/schemas").iterdir())
-    assert published == ["model-record.schema.json", "post-front-matter.schema.json", "site.schema.json"]
+    assert published == [
+        "hardware.schema.json",
+        "model-record.schema.json",
+        "post-front-matter.schema.json",
+        "site.schema.json",
+    ]
     schema = json.loads((site.root / "_site/schemas/model-record.schema.json").read_text())
     assert schema["$id"] == f"{BASE}schemas/model-record.schema.json"
     assert schema == json_schema(BASE, "model-record")

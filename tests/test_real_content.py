@@ -39,9 +39,19 @@ def build(site: FixtureSite) -> str:
     return result.out
 
 
+PLAUSIBILITY_WARNING = re.compile(
+    r"content/models/[^:]+\.yaml:\d+:\d+: warning: reported .+ at .+, "
+    r"(but the weights alone are|far above the weights')"
+)
+"""The fit estimate's warning about a figure a source reported; it stays a warning, since the source said it."""
+
+
 def assert_only_drift_warnings(err: str) -> None:
-    """Weeks already published keep their figures; the build may only warn that a record moved on."""
+    """Weeks already published keep their figures; the build may only warn that a record moved on
+    (or that a reported figure is implausible)."""
     for line in err.splitlines():
+        if PLAUSIBILITY_WARNING.match(line):
+            continue
         assert re.match(r"content/frozen/[^:]+\.yaml:\d+:\d+: warning: Week \d+, .* record now says ", line), line
 
 
@@ -69,7 +79,8 @@ def test_readme_summary_example_has_the_shape_of_real_output() -> None:
 
 def test_check_counts_the_real_records_and_posts(real_site: FixtureSite) -> None:
     result = real_site.run("check")
-    assert (result.code, result.err) == (0, "")
+    assert result.code == 0
+    assert all(PLAUSIBILITY_WARNING.match(line) for line in result.err.splitlines()), result.err
     models = len(list((REPO / "content/models").glob("*.yaml")))
     posts = len(list((REPO / "content/posts").glob("*.md")))
     assert result.out == f"Content is valid: {models} model{'s' * (models != 1)}, {posts} post{'s' * (posts != 1)}.\n"

@@ -89,7 +89,7 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_keys(make_site: Mak
     site = make_site({POST: QUIET_POST, GIANT: "name: Giant 1T\nvendor: Giant Co\ncolour: red\n"})
     allowed = (
         "name, vendor, license, architecture, total_params, active_params, context_window, specs_source, "
-        "summary, headline_benchmark, links, notes, benchmarks, quantizations, memory, hardware_status"
+        "summary, headline_benchmark, links, notes, benchmarks, quantizations, memory, hardware_status, attention"
     )
     assert_fails(site, f"{GIANT}:3:1: unknown key 'colour'; allowed keys: {allowed}")
 

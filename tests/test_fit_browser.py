@@ -1,0 +1,208 @@
+"""Browser tests of the fit finder over the real content, served under a sub-path.
+
+Only the cases the reader issue names are asserted on the real content: GLM-5 does not fit
+24 GB with 32 GB of RAM, Gemma 3 27B QAT fits 24 GB and needs offload on 12 GB, and
+MiMo-V2-Flash's reported ~22 GB is flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import REPO, copy_site, latest_post_date, source_date_epoch
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from test_browser import CHROMIUM_ARGS, DESKTOP, Served, Watch, build_and_serve, chromium_path, goto, new_context
+
+from site_builder.build import Project, check
+from site_builder.fit import Setup, entries, verdict
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    root = tmp_path_factory.mktemp("fit-site")
+    site = copy_site(root / "real", REPO / "content")
+    with pytest.MonkeyPatch.context() as patch:
+        # Every week of the real content counts as published, whatever the date of its latest post.
+        patch.setenv("SOURCE_DATE_EPOCH", source_date_epoch(latest_post_date(site.root / "content")))
+        with build_and_serve(site, root / "out") as served:
+            yield served
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    with new_context(browser, viewport=DESKTOP) as ctx:
+        yield ctx.new_page()
+
+
+def results_rows(page: Page, model: str) -> Locator:
+    return page.locator("#fit-results tbody tr").filter(has=page.get_by_role("rowheader", name=re.compile(model)))
+
+
+def verdicts(page: Page, model: str) -> list[str]:
+    rows = results_rows(page, model)
+    expect(rows.first).to_be_visible()
+    return [rows.nth(i).get_attribute("data-verdict") or "" for i in range(rows.count())]
+
+
+def test_24_gb_with_32_gb_ram(served: Served, page: Page) -> None:
+    watch = Watch().attach(page)
+    goto(page, served.url("fit/?vram=24&ram=32&ctx=8192"))
+    assert set(verdicts(page, "GLM-5")) == {"no"}
+    gemma = results_rows(page, "Gemma 3 27B QAT")
+    expect(gemma).to_have_count(1)
+    expect(gemma).to_have_attribute("data-verdict", "fits")
+    expect(gemma.locator("td.verdict")).to_have_text("Fits in VRAM")
+    # The state came from the URL: the form shows it.
+    expect(page.locator("#fit-vram")).to_have_value("24")
+    expect(page.locator("#fit-ram")).to_have_value("32")
+    page.wait_for_load_state("networkidle")
+    assert watch.problems == []
+
+
+def test_12_gb_gemma_needs_offload(served: Served, page: Page) -> None:
+    goto(page, served.url("fit/?vram=12"))
+    gemma = results_rows(page, "Gemma 3 27B QAT")
+    expect(gemma).to_have_attribute("data-verdict", "offload")
+    expect(gemma.locator("td.verdict")).to_have_text(re.compile(r"^Runs with offload \(slow\)"))
+
+
+def test_typing_a_number_updates_the_url_and_the_verdict(served: Served, page: Page) -> None:
+    goto(page, served.url("fit/?vram=24"))
+    expect(results_rows(page, "Gemma 3 27B QAT")).to_have_attribute("data-verdict", "fits")
+    page.locator("#fit-vram").fill("12")
+    expect(results_rows(page, "Gemma 3 27B QAT")).to_have_attribute("data-verdict", "offload")
+    assert "vram=12" in page.url
+
+
+def test_mimo_figure_is_flagged_and_the_flag_explains(served: Served, page: Page) -> None:
+    goto(page, served.url("fit/?vram=24&ram=32&ctx=8192"))
+    row = results_rows(page, "MiMo-V2-Flash").filter(has=page.get_by_role("cell", name="Q3_K_S", exact=True))
+    expect(row).to_have_count(1)
+    flag = row.get_by_role("link", name="⚠ implausible")
+    expect(flag).to_be_visible()
+    flag.click()
+    explanation = page.locator(":target")
+    expect(explanation).to_contain_text("reported ~22 GB at Q3_K_S")
+    expect(explanation).to_contain_text("likely experts held in system RAM")
+
+
+def test_mimo_figure_is_flagged_in_the_tier_table(served: Served, page: Page) -> None:
+    goto(page, served.url())
+    table = page.get_by_role("table", name=re.compile(r"^24GB VRAM: best picks"))
+    row = table.get_by_role("row").filter(has_text="MiMo-V2-Flash")
+    expect(row.get_by_role("link", name="⚠ implausible")).to_be_visible()
+
+
+def test_without_javascript_the_page_explains_the_method_and_lists_the_tiers(served: Served, browser: Browser) -> None:
+    with new_context(browser, java_script_enabled=False) as ctx:
+        page = ctx.new_page()
+        goto(page, served.url("fit/?vram=24"))
+        expect(page.get_by_role("heading", name="How the estimate works")).to_be_visible()
+        expect(page.locator(".fit-no-script")).to_be_visible()
+        expect(page.get_by_role("table", name=re.compile(r"^24GB VRAM: best picks"))).to_be_visible()
+        expect(page.get_by_role("table", name=re.compile(r"^12-16GB VRAM: best picks"))).to_be_visible()
+
+
+def test_hardware_page_links_to_its_preset(served: Served, page: Page) -> None:
+    watch = Watch().attach(page)
+    goto(page, served.url("hardware/rtx-4090/"))
+    page.get_by_role("link", name=re.compile(r"^Open the fit finder")).click()
+    page.wait_for_url(re.compile(r"/sub/fit/\?vram=24&gpus=1"))
+    expect(results_rows(page, "Gemma 3 27B QAT")).to_have_attribute("data-verdict", "fits")
+    page.wait_for_load_state("networkidle")
+    assert watch.problems == []
+
+
+def test_fit_finder_asks_only_its_own_site(served: Served, page: Page) -> None:
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    goto(page, served.url("fit/?vram=24"))
+    page.wait_for_load_state("networkidle")
+    assert asked and all(url.startswith(served.base) for url in asked), asked
+    assert any(url.endswith("/sub/fit/data.json") for url in asked)
+
+
+def test_output_files_exist(served: Served) -> None:
+    out = Path(served.server.folder)
+    assert (out / "fit/data.json").is_file()
+    assert (out / "hardware/mac-studio-128gb/index.html").is_file()
+
+
+def test_picking_a_mac_counts_only_its_gpu_share(served: Served, page: Page) -> None:
+    goto(page, served.url("fit/?vram=24&ram=64"))
+    expect(results_rows(page, "Gemma 3 27B QAT")).to_be_visible()
+    page.get_by_label("Your GPU or computer").select_option(label="Mac Studio 128GB")
+    # 128 GB x the default GPU share, never all of it; the CPU's part of the same memory is not counted as RAM.
+    vram = float(page.locator("#fit-vram").input_value())
+    assert 0 < vram < 128
+    expect(page.locator("#fit-ram")).to_have_value("0")
+    assert "ram=0" in page.url
+    expect(results_rows(page, "Gemma 3 27B QAT")).to_have_attribute("data-verdict", "fits")
+
+
+def test_picking_a_card_keeps_the_readers_ram(served: Served, page: Page) -> None:
+    goto(page, served.url("fit/?vram=24&ram=64"))
+    expect(results_rows(page, "Gemma 3 27B QAT")).to_be_visible()
+    page.get_by_label("Your GPU or computer").select_option(label="RTX 3060 12GB")
+    expect(page.locator("#fit-vram")).to_have_value("12")
+    expect(page.locator("#fit-ram")).to_have_value("64")
+    expect(results_rows(page, "Gemma 3 27B QAT")).to_have_attribute("data-verdict", "offload")
+
+
+SETUPS = [
+    Setup(vram_gb=12, ram_gb=32),
+    Setup(vram_gb=24, ram_gb=64, context=32768),
+    Setup(vram_gb=24, gpus=2, ram_gb=128, context=4096),
+    Setup(vram_gb=8, ram_gb=0),
+]
+
+
+@pytest.mark.parametrize("setup", SETUPS, ids=lambda s: f"{s.gpus}x{s.vram_gb:g}-ram{s.ram_gb:g}-ctx{s.context}")
+def test_the_script_reaches_the_builds_verdicts(served: Served, page: Page, setup: Setup) -> None:
+    """static/fit.js and site_builder/fit.py apply the same rules to every entry (an invariant of any content)."""
+    content = check(Project.at(REPO))
+    assert content.hardware is not None
+    expected = [
+        verdict(entry, setup, content.hardware.estimation) for entry in entries(content, content.hardware.estimation)
+    ]
+    query = f"vram={setup.vram_gb:g}&gpus={setup.gpus}&ram={setup.ram_gb:g}&ctx={setup.context}&kv=f16"
+    goto(page, served.url(f"fit/?{query}"))
+    rows = page.locator("#fit-results tbody tr")
+    expect(rows).to_have_count(len(expected))
+    assert [rows.nth(i).get_attribute("data-verdict") for i in range(len(expected))] == expected
+
+
+def test_offloaded_speed_is_not_estimated_unless_the_source_ran_offloaded(served: Served, page: Page) -> None:
+    goto(page, served.url("fit/?vram=12&ram=32"))
+    gemma = results_rows(page, "Gemma 3 27B QAT")
+    expect(gemma).to_have_attribute("data-verdict", "offload")
+    expect(gemma.locator("td").nth(3)).to_have_text("slow, not estimated")
+    goto(page, served.url("fit/?vram=24&ram=256"))
+    mimo = results_rows(page, "MiMo-V2-Flash").filter(has=page.get_by_role("cell", name="Q3_K_S", exact=True))
+    expect(mimo).to_have_attribute("data-verdict", "offload")
+    expect(mimo.locator("td").nth(1)).to_have_text("Runs with offload (slow): MoE experts held in system RAM")
+    expect(mimo.locator("td").nth(3)).to_have_text(re.compile(r" reported on .+, with offload$"))
+
+
+@pytest.mark.parametrize("relative", ["fit/?vram=24&ram=32", "hardware/mac-studio-128gb/"])
+def test_phone_width_pages_never_scroll_sideways(served: Served, browser: Browser, relative: str) -> None:
+    with new_context(browser, viewport={"width": 360, "height": 740}) as ctx:
+        page = ctx.new_page()
+        goto(page, served.url(relative))
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
