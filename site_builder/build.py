@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder import search as search_index
 from site_builder.content import Content
 from site_builder.json_schemas import schema_files
 from site_builder.load import load_content
@@ -74,5 +75,9 @@ def build(project: Project, out_dir: Path, schedule: Schedule, base_url: str | N
     urls = Urls(base_url or checked.selection.content.site.base_url)
     rendered = render_site(checked.data, project.templates_dir, project.static_dir, urls, project.root)
     check_output_folder(out_dir, project.root, project.sources)
-    write_site({**rendered.files, **schema_files(urls.base_url)}, out_dir)
-    return Built(rendered, checked.selection, checked.data.warnings)
+    search = search_index.available()
+    write_site(
+        {**rendered.files, **schema_files(urls.base_url)}, out_dir, finish=search_index.index_site if search else None
+    )
+    no_search = [] if search else [Problem(str(out_dir), 1, 1, search_index.MISSING, severity="warning")]
+    return Built(rendered, checked.selection, checked.data.warnings + no_search)

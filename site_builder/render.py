@@ -23,6 +23,7 @@ from site_builder.folders import tree_problems
 from site_builder.markdown import make_markdown, render_markdown
 from site_builder.merge import SiteData
 from site_builder.problems import BuildFailed, Problem, display_path
+from site_builder.table_data import register as register_table_helpers
 from site_builder.urls import Urls, output_file
 
 
@@ -118,6 +119,7 @@ def make_environment(
     )
     env.filters["markdown"] = lambda body, title: Markup(render_markdown(md, body, title, urls))
     env.filters["number"] = lambda value: f"{value:g}"
+    register_table_helpers(env, data)
     return env
 
 
