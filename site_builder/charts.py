@@ -47,7 +47,7 @@ class RangePoint:
 def nice_step(top: float, ticks: int = 5) -> float:
     """A round tick step (1, 2 or 5 times a power of ten) giving at most about `ticks` ticks up to `top`."""
     raw = max(top, 1e-9) / ticks
-    power = 10 ** math.floor(math.log10(raw))
+    power: float = 10.0 ** math.floor(math.log10(raw))
     return next(step * power for step in (1, 2, 5, 10) if step * power >= raw)
 
 
@@ -57,7 +57,7 @@ def _fmt(value: float) -> str:
 
 def _svg_open(chart_id: str, title: str, description: str, height: int) -> str:
     return (
-        f'<svg class="chart-svg" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
+        f'<svg class="chart-svg" role="img" aria-labelledby="{chart_id}-title" aria-describedby="{chart_id}-desc" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
@@ -127,14 +127,14 @@ def _ticks(top: float, step: float) -> list[float]:
 
 def _size(text: str | None) -> Size | None:
     try:
-        return parse_size(text) if text else None  # type: ignore[no-any-return]
+        return parse_size(text) if text else None
     except ValueError:
         return None
 
 
 def _speed(text: str | None) -> Speed | None:
     try:
-        return parse_speed(text) if text else None  # type: ignore[no-any-return]
+        return parse_speed(text) if text else None
     except ValueError:
         return None
 

@@ -132,6 +132,9 @@
     script.onload = () => {
       // eslint-disable-next-line no-undef
       new PagefindUI({ element: box, bundlePath: bundle, showImages: false, resetStyles: false });
+      // Pagefind's box has only a placeholder; give it a name that screen readers announce.
+      const input = box.querySelector("input");
+      if (input) input.setAttribute("aria-label", "Search models, posts and hardware");
     };
     document.head.appendChild(script);
   }
