@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from site_builder.figures import Size, Speed, parse_size, parse_speed
 from site_builder.lock import ShownRow
-from site_builder.schema import ModelRecord
+from site_builder.schema import ModelRecord, Origin
 
 WIDTH = 560
 """Width of every chart's drawing area in SVG units; it scales down with the page."""
@@ -32,6 +32,10 @@ class Chart:
     """Headers of the data table shown beside the chart."""
     rows: list[list[str]]
     """The plotted figures, as shown in the data table."""
+    origins: list[Origin | None] | None = None
+    """Per row, who produced its figures (None: the source does not say); None when rows cite no source."""
+    sources: list[str] | None = None
+    """Per row, the `id` of the source reporting it, for the provenance marker; None when rows cite no source."""
 
 
 @dataclass(frozen=True)
@@ -170,7 +174,10 @@ def model_charts(record: ModelRecord) -> list[Chart]:
         bars = [(benchmark.name, benchmark.score) for benchmark in scored]
         svg = bar_svg("chart-benchmarks", title, description, bars, 100)
         table = [[b.name, f"{'~' if b.approximate else ''}{_fmt(b.score)}%"] for b in scored]
-        charts.append(Chart("chart-benchmarks", title, description, svg, ["Benchmark", "Score"], table))
+        origins, sources = [b.origin for b in scored], [b.source for b in scored]
+        charts.append(
+            Chart("chart-benchmarks", title, description, svg, ["Benchmark", "Score"], table, origins, sources)
+        )
     plotted = [q for q in record.quantizations if q.vram and q.speed]
     if plotted:
         title = f"{record.name}: quantizations, speed against VRAM used"
@@ -180,5 +187,6 @@ def model_charts(record: ModelRecord) -> list[Chart]:
         svg = speed_vram_svg("chart-quantizations", title, description, points)
         table = [[q.format, q.hardware, str(q.vram), str(q.speed)] for q in plotted]
         headers = ["Format", "Hardware", "VRAM used", "Speed"]
-        charts.append(Chart("chart-quantizations", title, description, svg, headers, table))
+        origins, sources = [q.origin for q in plotted], [q.source for q in plotted]
+        charts.append(Chart("chart-quantizations", title, description, svg, headers, table, origins, sources))
     return charts
