@@ -149,7 +149,7 @@ def test_filters_are_hidden_without_javascript(served: Served, browser: Browser)
         assert all(row.is_visible() for row in page.locator("tr[data-tier]").all())
 
 
-@pytest.mark.parametrize("relative", ["", "tiers/24gb/", "tiers/12-16gb/", "wait-list/"])
+@pytest.mark.parametrize("relative", ["", "tiers/24gb/", "tiers/12-16gb/", "wait-list/", POST_PAGE])
 def test_phone_shows_every_leaderboard_rows_figures_without_sideways_scroll(
     served: Served, browser: Browser, relative: str
 ) -> None:
