@@ -1,4 +1,4 @@
-"""The chart module (SVG drawn at build time), the table helpers' numbers, and the provenance schema fields."""
+"""Build-time parts of the reader features: the SVG charts, the tables' sort numbers, provenance fields, search."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from conftest import MODEL_YAML, FixtureSite
 from site_builder.charts import RangePoint, bar_svg, model_charts, nice_step, speed_vram_svg, tier_chart
 from site_builder.lock import ShownRow
 from site_builder.schema import ModelRecord
+from site_builder.search import MISSING
+from site_builder.search import available as search_available
 from site_builder.table_data import size_gb, speed_low
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -138,3 +140,27 @@ def test_bad_provenance_fields_are_located(make_site: MakeSite) -> None:
         "'~8K' or '10M'",
         "error: 2 problems found; nothing was written",
     ]
+
+
+def test_without_pagefind_the_site_is_built_without_search_and_says_so(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("site_builder.search.available", lambda: False)
+    monkeypatch.setattr("site_builder.table_data.search_available", lambda: False)
+    site = make_site()
+    result = site.run("build")
+    assert result.code == 0, result.err
+    out = site.root / "_site"
+    assert result.err.splitlines() == [f"_site:1:1: warning: {MISSING}"]
+    assert not (out / "pagefind").exists()
+    assert "site-search" not in (out / "index.html").read_text()
+
+
+@pytest.mark.skipif(not search_available(), reason="the pagefind package is not installed")
+def test_the_build_writes_the_search_index_into_the_site(make_site: MakeSite) -> None:
+    site = make_site()
+    result = site.run("build")
+    assert result.code == 0, result.err
+    out = site.root / "_site"
+    assert (out / "pagefind/pagefind-ui.js").is_file()
+    assert 'data-pagefind-bundle="/board/pagefind/"' in (out / "index.html").read_text()
