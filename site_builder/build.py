@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder import search as search_index
 from site_builder.content import Content
 from site_builder.json_schemas import schema_files
 from site_builder.load import load_content
@@ -99,8 +100,11 @@ def build(
             rendered = render_site(checked.data, project.templates_dir, project.static_dir, urls, project.root, jobs)
         with times.stage("write"):
             check_output_folder(out_dir, project.root, project.sources)
-            write_site({**rendered.files, **schema_files(urls.base_url)}, out_dir)
-    return Built(rendered, checked.selection, checked.data.warnings)
+            search = search_index.available()
+            finish = search_index.index_site if search else None
+            write_site({**rendered.files, **schema_files(urls.base_url)}, out_dir, finish=finish)
+    no_search = [] if search else [Problem(str(out_dir), 1, 1, search_index.MISSING, severity="warning")]
+    return Built(rendered, checked.selection, checked.data.warnings + no_search)
 
 
 @contextmanager

@@ -46,6 +46,8 @@ class ShownRow(Strict):
     """The model's name."""
     quant: str | None = None
     """Quantization label."""
+    quant_note: str | None = None
+    """Where the quantization label comes from, when the post says (e.g. `from the takeaways`)."""
     vram: str | None = None
     """VRAM used, e.g. `~22 GB`."""
     speed: str | None = None
@@ -97,6 +99,7 @@ class Drift:
 _ROW_FIGURES: list[tuple[str, str, bool]] = [
     ("category", "category", True),
     ("quant", "quantization", True),
+    ("quant_note", "quantization note", True),
     ("why", "why", True),
     ("name", "model name", False),
     ("vram", "VRAM", False),

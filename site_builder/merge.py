@@ -23,6 +23,7 @@ class LeaderboardRow:
     model: Model
     quant: Quantization | None
     quant_label: str
+    quant_note: str
     speed: Speed | None
     speed_from_record: bool
     benchmark: Benchmark | None
@@ -126,6 +127,7 @@ def _shown_row(row: LeaderboardRow) -> ShownRow:
         model=row.model.id,
         name=row.model.record.name,
         quant=row.quant_label or None,
+        quant_note=row.quant_note or None,
         vram=str(row.quant.vram) if row.quant and row.quant.vram else None,
         speed=str(row.speed) if row.speed else None,
         speed_from=("record" if row.speed_from_record else "post") if row.speed else None,
@@ -187,6 +189,7 @@ def _row(pick: TierPick, tier_id: str, content: Content) -> LeaderboardRow:
         model=model,
         quant=quant,
         quant_label=pick.quant or (quant.format if quant else ""),
+        quant_note=pick.quant_note,
         speed=pick.speed or record_speed,
         speed_from_record=pick.speed is None and record_speed is not None,
         benchmark=_benchmark(model, pick.benchmark or model.record.headline_benchmark),

@@ -23,6 +23,7 @@ from site_builder.folders import tree_problems
 from site_builder.merge import SiteData
 from site_builder.parallel import map_in_order
 from site_builder.problems import BuildFailed, Problem, display_path
+from site_builder.table_data import register as register_table_helpers
 from site_builder.urls import Urls, output_file
 
 
@@ -149,6 +150,7 @@ def make_environment(
         fit=FitView(data.content, data.content.hardware, urls) if data.content.hardware else None,
     )
     env.filters["number"] = lambda value: f"{value:g}"
+    register_table_helpers(env, data)
     return env
 
 

@@ -124,7 +124,7 @@ vendor: ""  # who released it
 #   - name: ""
 #     score:  # the number the source gives, e.g. 94.1
 #     unit: "%"  # %, Elo, pass@1, t/s...: every score names its unit
-#     origin: vendor-reported  # vendor-reported, community-tested or measured
+#     origin: vendor-reported  # vendor-reported, community-tested or measured: only if the source says who
 #     source: SOURCE-ID
 # quantizations:
 #   - format: ""  # e.g. Q4_K_M
@@ -132,7 +132,8 @@ vendor: ""  # who released it
 #     tier: 24gb  # the tier this result stands for (a tier id in content/site.yaml)
 #     vram: ""  # e.g. "~22 GB"
 #     speed: ""  # e.g. 20-25 t/s
-#     origin: community-tested
+#     origin: community-tested  # only if the source says who produced the figures
+#     runtime: ""  # e.g. llama.cpp b4500, if the source names it
 #     source: SOURCE-ID
 # memory:
 #   - format: ""  # e.g. FP16/BF16

@@ -138,8 +138,8 @@ class Benchmark(Strict):
     """Unit of the score, shown after it: `%` for a percentage, else e.g. `Elo`, `pass@1` or `t/s`."""
     approximate: bool = False
     """True when the score is an estimate."""
-    origin: Origin
-    """Who produced it: `vendor-reported`, `community-tested` or `measured`."""
+    origin: Origin | None = None
+    """Who produced it: `vendor-reported`, `community-tested` or `measured`; only if the source says so."""
     source: Slug
     """The `id` of the source (in `site.yaml`) that reports it."""
     as_of: dt.date | None = None
@@ -163,12 +163,18 @@ class Quantization(Strict):
     """Tokens per second, e.g. `20-25 t/s`."""
     quality: str = ""
     """What the quantization costs or keeps, in a few words."""
-    origin: Origin
-    """Who produced the figures: `vendor-reported`, `community-tested` or `measured`."""
+    origin: Origin | None = None
+    """Who produced the figures: `vendor-reported`, `community-tested` or `measured`; only if the source says so."""
     source: Slug
     """The `id` of the source (in `site.yaml`) that reports it."""
     file_size: SizeField | None = None
     """Size of this format's file (e.g. the GGUF on the model page); the estimate uses it instead of bits per weight."""
+    runtime: str = ""
+    """The program and version the figures were taken with, e.g. `llama.cpp b4500`, if the source names it."""
+    context: CountField | None = None
+    """Context length the figures were taken at, e.g. `8K`, if the source names it."""
+    settings: str = ""
+    """Other settings that shaped the figures (batch size, offloading, flags), if the source names them."""
 
 
 class MemoryNeed(Strict):
@@ -345,6 +351,8 @@ class TierPick(Strict):
     """The model's id (its file name in `content/models/`)."""
     quant: str | None = None
     """Quantization format: the record's row of this format tagged with this tier, else its only untagged one."""
+    quant_note: str = ""
+    """Where `quant` comes from when the source's table does not give it, e.g. `from the takeaways`; shown beside it."""
     speed: SpeedField | None = None
     """Speed in this tier; the record's figure is used when left out."""
     benchmark: str | None = None

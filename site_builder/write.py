@@ -16,7 +16,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import TextIO
 
@@ -47,14 +47,20 @@ LOCK_WAIT_SECONDS = 10.0
 """How long a build waits for another one writing the same folder before giving up."""
 
 
-def write_site(files: Mapping[str, bytes], out_dir: Path, lock_wait: float | None = None) -> None:
+def write_site(
+    files: Mapping[str, bytes],
+    out_dir: Path,
+    lock_wait: float | None = None,
+    finish: Callable[[Path], None] | None = None,
+) -> None:
+    """Write `files` as the new `out_dir`; `finish` runs on the complete staging folder before the swap."""
     # Swap the real folder: renaming a symlink would leave its target holding the old site.
     shown = out_dir
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with output_lock(out_dir, shown, LOCK_WAIT_SECONDS if lock_wait is None else lock_wait):
         _remove_leftovers(out_dir)
-        _write_and_swap(files, out_dir)
+        _write_and_swap(files, out_dir, finish)
 
 
 @contextlib.contextmanager
@@ -101,7 +107,7 @@ def _still_in_place(lock: TextIO, lock_path: Path) -> bool:
         return False
 
 
-def _write_and_swap(files: Mapping[str, bytes], out_dir: Path) -> None:
+def _write_and_swap(files: Mapping[str, bytes], out_dir: Path, finish: Callable[[Path], None] | None) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
         for relative, body in files.items():
@@ -110,6 +116,8 @@ def _write_and_swap(files: Mapping[str, bytes], out_dir: Path) -> None:
             target.write_bytes(body)
         (staging / MARKER).write_text("Built by site-builder; replaced whole on every build.\n")
         staging.chmod(0o755)
+        if finish:
+            finish(staging)
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -73,12 +73,18 @@ def expected_quantization(record: dict[str, Any], quant: str, tier_id: str) -> d
     return candidates[0] if len(candidates) == 1 else None
 
 
+def shown_quantization(quant: str | None, note: str | None) -> str:
+    """The quantization cell: the label, then where it comes from in brackets when the post says."""
+    shown = quant or NO_FIGURE
+    return f"{shown} ({squash(note)})" if note else shown
+
+
 def expected_frozen_cells(row: dict[str, Any]) -> dict[str, str]:
     """The leaderboard cells of a frozen week's row: exactly what its lock file holds."""
     return {
         "Best for": squash(row["category"]),
         "Model": squash(row["name"]),
-        "Quantization": row.get("quant") or NO_FIGURE,
+        "Quantization": shown_quantization(row.get("quant"), row.get("quant_note")),
         "VRAM used": row.get("vram") or NO_FIGURE,
         "Speed": row.get("speed") or NO_FIGURE,
     }
@@ -91,7 +97,7 @@ def expected_pick_cells(facts: ContentFacts, pick: dict[str, Any], tier_id: str)
     return {
         "Best for": squash(pick["category"]),
         "Model": squash(record["name"]),
-        "Quantization": pick.get("quant") or NO_FIGURE,
+        "Quantization": shown_quantization(pick.get("quant"), pick.get("quant_note")),
         "VRAM used": (row or {}).get("vram") or NO_FIGURE,
         "Speed": pick.get("speed") or (row or {}).get("speed") or NO_FIGURE,
     }

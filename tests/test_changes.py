@@ -169,6 +169,10 @@ def _history(html: str) -> list[list[str]]:
     ]
 
 
+FROM_1, FROM_2 = "as published in Week 1", "as published in Week 2"
+"""The provenance marker of each week's figures."""
+
+
 def test_model_page_history_shows_each_weeks_tier_row_and_figures(two_weeks: FixtureSite) -> None:
     # Week 1 is frozen with ~5 GB; the record then changes, so Week 2 (live) shows ~6 GB.
     assert two_weeks.run("freeze", "week-01").code == 0
@@ -178,12 +182,12 @@ def test_model_page_history_shows_each_weeks_tier_row_and_figures(two_weeks: Fix
     assert result.code == 0
     assert "VRAM frozen at ~5 GB, record now says ~6 GB" in result.err
     assert _history(page(two_weeks, "models/alpha/index.html")) == [
-        ["Week 2 (2026-01-12)", "24GB VRAM", "3", "A", "Q4_K_M", "~6 GB", "80-90 t/s", "70.5% MMLU", "One"],
-        ["Week 1 (2026-01-05)", "24GB VRAM", "1", "A", "Q4_K_M", "~5 GB", "80-90 t/s", "70.5% MMLU", "One"],
-        ["Week 1 (2026-01-05)", "12GB VRAM", "1", "Small", "—", "—", "—", "70.5% MMLU", "Fits"],
+        ["Week 2 (2026-01-12)", "24GB VRAM", "3", "A", "Q4_K_M", "~6 GB", "80-90 t/s", "70.5% MMLU", FROM_2, "One"],
+        ["Week 1 (2026-01-05)", "24GB VRAM", "1", "A", "Q4_K_M", "~5 GB", "80-90 t/s", "70.5% MMLU", FROM_1, "One"],
+        ["Week 1 (2026-01-05)", "12GB VRAM", "1", "Small", "—", "—", "—", "70.5% MMLU", FROM_1, "Fits"],
     ]
     assert _history(page(two_weeks, "models/giant/index.html")) == [
-        ["Week 1 (2026-01-05)", "The wait list", "1", "—", "Q4", "~600 GB needed", "—", "—", "Needs a server"],
+        ["Week 1 (2026-01-05)", "The wait list", "1", "—", "Q4", "~600 GB needed", "—", "—", FROM_1, "Needs a server"],
     ]
 
 

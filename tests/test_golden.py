@@ -29,6 +29,7 @@ def built(make_site: Callable[..., FixtureSite]) -> Path:
     site = make_site()
     site.write("static/style.css", "body { color: black; }\n")
     site.write("static/favicon.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>\n")
+    site.write("static/tables.js", "// stand-in\n")
     result = site.run("build")
     assert result.code == 0, result.err
     return site.root / "_site"

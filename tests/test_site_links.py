@@ -79,4 +79,5 @@ def test_specifications_name_their_source(make_site: MakeSite) -> None:
     assert site.run("build").code == 0
     html = (site.root / "_site/models/alpha/index.html").read_text()
     assert "<dt>Total parameters</dt><dd>7B</dd>" in html
-    assert "<dt>Source</dt><dd>Test Source</dd>" in html
+    assert '<dt>Provenance</dt><dd><a class="provenance" href="#source-src">reported by Test Source</a></dd>' in html
+    assert '<li id="source-src">Test Source</li>' in html
