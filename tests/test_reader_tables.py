@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import copy_site, latest_post_date, source_date_epoch
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from test_browser import (
     CHROMIUM_ARGS,
@@ -257,4 +258,28 @@ def test_no_serious_accessibility_violations_on_any_page_type(served: Served, br
             page.wait_for_load_state("networkidle")
             if found := serious_violations(page):
                 failures[relative or "home"] = found
+    assert failures == {}
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core not installed (scripts/test installs it with npm)")
+def test_no_serious_accessibility_violations_on_the_real_sites_fit_and_hardware_pages(
+    tmp_path: Path, browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The example site has no hardware data; the real one has the fit finder, hardware pages and flags."""
+    content = REPO / "content"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", source_date_epoch(latest_post_date(content)))
+    out = tmp_path / "out"
+    with build_and_serve(copy_site(tmp_path / "real", content), out) as served:
+        hardware = sorted(path.parent.name for path in (out / "hardware").glob("*/index.html"))
+        models = sorted(path.parent.name for path in (out / "models").glob("*/index.html"))
+        pages = ["", "fit/?vram=12&ram=32&ctx=8192", f"hardware/{hardware[0]}/", *(f"models/{m}/" for m in models)]
+        failures = {}
+        for scheme in ("light", "dark"):
+            with new_context(browser, color_scheme=scheme) as ctx:
+                page = ctx.new_page()
+                for relative in pages:
+                    page.goto(served.url(relative))
+                    page.wait_for_load_state("networkidle")
+                    if found := serious_violations(page):
+                        failures[f"{scheme} {relative or 'home'}"] = found
     assert failures == {}
