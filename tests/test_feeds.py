@@ -1,0 +1,99 @@
+"""The Atom feed, the sitemap and robots.txt: what feed readers and crawlers read."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+from conftest import MakeSite
+
+SECOND_POST = """\
+    ---
+    title: Week 2 & more
+    week: 2
+    date: 2026-01-12
+    summary: Second <week>.
+    tags: [moe]
+    ---
+
+    Back to [week 1](post:week-01) with **bold** & <tricky> text.
+    """
+
+
+def build(make_site: MakeSite, files: dict[str, str | None] | None = None) -> Path:
+    site = make_site({"content/posts/week-02.md": SECOND_POST, **(files or {})})
+    result = site.run("build")
+    assert result.code == 0, result.err
+    return site.root / "_site"
+
+
+def test_the_feed_has_one_entry_per_week_newest_first_with_full_content(make_site: MakeSite) -> None:
+    out = build(make_site)
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10"
+    assert feed.feed.title == "Test Board"
+    assert feed.feed.id == "https://example.test/board/"
+    assert feed.feed.updated == "2026-01-12T00:00:00Z"
+    assert [entry.title for entry in feed.entries] == ["Week 2 & more", "Week 1 in review"]
+    newest, oldest = feed.entries
+    assert newest.id == "https://example.test/board/posts/week-02/"
+    assert newest.link == "https://example.test/board/posts/week-02/"
+    assert newest.published == newest.updated == "2026-01-12T00:00:00Z"
+    assert oldest.published == "2026-01-05T00:00:00Z"
+    assert newest.summary == "Second <week>."
+    assert [tag.term for tag in newest.tags] == ["moe"]
+    html = newest.content[0].value
+    # xml:base makes the body's site-root links absolute for the reader.
+    assert '<a href="https://example.test/board/posts/week-01/">week 1</a>' in html
+    assert "<strong>bold</strong> &amp; &lt;tricky&gt; text." in html
+
+
+def test_every_page_links_to_the_feed(make_site: MakeSite) -> None:
+    out = build(make_site)
+    link = '<link rel="alternate" type="application/atom+xml" title="Test Board: weekly posts" href="/board/feed.xml">'
+    pages = sorted(out.rglob("*.html"))
+    assert pages
+    for page in pages:
+        assert link in page.read_text(), page
+
+
+def test_a_site_without_weeks_has_no_feed_and_links_to_none(make_site: MakeSite) -> None:
+    out = build(make_site, {"content/posts/week-01.md": None, "content/posts/week-02.md": None})
+    assert not (out / "feed.xml").exists()
+    assert "application/atom+xml" not in (out / "index.html").read_text()
+
+
+def test_rebuilds_write_the_same_feed_and_sitemap(make_site: MakeSite) -> None:
+    site = make_site({"content/posts/week-02.md": SECOND_POST})
+    names = ("feed.xml", "sitemap.xml", "robots.txt")
+    assert site.run("build").code == 0
+    first = {name: (site.root / "_site" / name).read_bytes() for name in names}
+    assert site.run("build").code == 0
+    assert {name: (site.root / "_site" / name).read_bytes() for name in names} == first
+
+
+def test_the_sitemap_lists_exactly_the_built_pages(make_site: MakeSite) -> None:
+    out = build(make_site)
+    root = ET.fromstring((out / "sitemap.xml").read_bytes())
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    assert root.tag == f"{namespace}urlset"
+    assert all(child.tag == f"{namespace}url" for child in root)
+    assert all([part.tag for part in child] == [f"{namespace}loc"] for child in root)
+    listed = [loc.text or "" for loc in root.iter(f"{namespace}loc")]
+    pages = sorted(
+        "https://example.test/board/" + page.relative_to(out).as_posix().removesuffix("index.html")
+        for page in out.rglob("*.html")
+        if page.relative_to(out).as_posix() != "404.html" and page.relative_to(out).parts[0] != "pagefind"
+    )
+    assert sorted(listed) == pages
+    assert "https://example.test/board/" in listed
+    assert "https://example.test/board/posts/week-02/" in listed
+
+
+def test_robots_txt_points_to_the_sitemap(make_site: MakeSite) -> None:
+    out = build(make_site)
+    assert (out / "robots.txt").read_text() == (
+        "User-agent: *\nAllow: /\nSitemap: https://example.test/board/sitemap.xml\n"
+    )
