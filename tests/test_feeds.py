@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -90,6 +91,18 @@ def test_the_sitemap_lists_exactly_the_built_pages(make_site: MakeSite) -> None:
     assert sorted(listed) == pages
     assert "https://example.test/board/" in listed
     assert "https://example.test/board/posts/week-02/" in listed
+
+
+def test_every_page_describes_itself(make_site: MakeSite) -> None:
+    out = build(make_site)
+    descriptions: dict[str, str] = {}
+    for page in sorted(out.rglob("*.html")):
+        found = re.findall(r'<meta name="description" content="([^"]*)">', page.read_text())
+        assert len(found) == 1 and found[0].strip(), page
+        descriptions[page.relative_to(out).as_posix()] = found[0]
+    assert descriptions["index.html"] == "A tiny site for tests."
+    shared = [path for path, text in descriptions.items() if list(descriptions.values()).count(text) > 1]
+    assert shared == []
 
 
 def test_robots_txt_points_to_the_sitemap(make_site: MakeSite) -> None:
