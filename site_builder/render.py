@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 
 from site_builder.changes import changes_by_week
+from site_builder.downloads import DownloadUrls, download_files
 from site_builder.feeds import feed_files, feed_url, sitemap_files, sitemap_pages
 from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
@@ -94,6 +95,7 @@ def render_site(
     files: dict[str, bytes] = {f"static/{name}": body for name, body in static_files.items()}
     files.update(fit_files(data, urls))
     files.update(feed_files(data, urls))
+    files.update(download_files(data, urls))
     for page, (html, found) in zip(pages, map_in_order(_render_one, renderer, range(len(pages)), jobs), strict=True):
         problems.extend(found)
         if html is not None:
@@ -152,6 +154,7 @@ def make_environment(
         asset=functools.partial(_asset_url, urls, versions),
         fit=FitView(data.content, data.content.hardware, urls) if data.content.hardware else None,
         feed_url=feed_url(data, urls),
+        downloads=DownloadUrls(urls),
     )
     env.filters["number"] = lambda value: f"{value:g}"
     register_table_helpers(env, data)
