@@ -22,6 +22,7 @@ from site_builder.downloads import DownloadUrls, download_files
 from site_builder.feeds import feed_files, feed_url, sitemap_files, sitemap_pages
 from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
+from site_builder.json_schemas import schema_files
 from site_builder.merge import SiteData
 from site_builder.parallel import map_in_order
 from site_builder.problems import BuildFailed, Problem, display_path
@@ -48,6 +49,8 @@ class RenderedSite:
     base_url: str
     warnings: list[Problem] = field(default_factory=list)
     """Printed by the command line; they do not stop the build."""
+    templates: dict[str, str] = field(default_factory=dict)
+    """Each page's output path to its template, where a broken link on the page is reported."""
 
 
 def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
@@ -104,7 +107,17 @@ def render_site(
         raise BuildFailed(problems)
     files.update(sitemap_files(sitemap_pages(files), urls))
     counts = dict(Counter(page.kind for page in pages))
-    return RenderedSite(dict(sorted(files.items())), counts, len(static_files), urls.base_url, data.warnings)
+    templates = {output_file(page.url, urls.prefix): page.template for page in pages}
+    return RenderedSite(dict(sorted(files.items())), counts, len(static_files), urls.base_url, data.warnings, templates)
+
+
+def planned_files(data: SiteData, urls: Urls, static_dir: Path) -> set[str]:
+    """Every file a build writes (but the search index), known without rendering a page: what
+    links in post bodies may lead to."""
+    pages = {output_file(page.url, urls.prefix) for page in plan_pages(data, urls)}
+    generated = {**fit_files(data, urls), **feed_files(data, urls), **download_files(data, urls)}
+    static = {f"static/{name}" for name in _static_names(static_dir)}
+    return pages | set(generated) | static | set(sitemap_files([], urls)) | set(schema_files(urls.base_url))
 
 
 @dataclass
@@ -171,8 +184,14 @@ def _asset_url(urls: Urls, versions: Mapping[str, str], name: str) -> str:
 def _static_files(static_dir: Path) -> dict[str, bytes]:
     if not static_dir.is_dir():
         return {}
+    return {name: (static_dir / name).read_bytes() for name in _static_names(static_dir)}
+
+
+def _static_names(static_dir: Path) -> list[str]:
+    if not static_dir.is_dir():
+        return []
     files = (path for path in static_dir.rglob("*") if path.is_file() and not path.name.startswith("."))
-    return {path.relative_to(static_dir).as_posix(): path.read_bytes() for path in sorted(files)}
+    return [path.relative_to(static_dir).as_posix() for path in sorted(files)]
 
 
 def _render_page(
