@@ -78,6 +78,34 @@ def download_files(data: SiteData, urls: Urls) -> dict[str, bytes]:
     return files
 
 
+def dataset_json_ld(data: SiteData, urls: Urls) -> str:
+    """A schema.org `Dataset` describing the downloads, for the home page's `<script type="application/ld+json">`.
+
+    Escaped for a script element: `<`, `>` and `&` become JSON escapes, so no text can close it."""
+    site = data.content.site
+    links = DownloadUrls(urls)
+    current = data.current
+    downloads = [("leaderboard.json", links.leaderboard(), "application/json")]
+    downloads += [(f"{tier.label} (CSV)", links.tier_csv(tier.id), "text/csv") for tier in site.ordered_tiers()]
+    downloads.append(("models.json", links.models(), "application/json"))
+    document: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": site.title,
+        "description": site.description,
+        "url": urls.base_url,
+        "inLanguage": site.language,
+        "distribution": [
+            {"@type": "DataDownload", "name": name, "contentUrl": urls.canonical(url), "encodingFormat": kind}
+            for name, url, kind in downloads
+        ],
+    }
+    if current is not None:
+        document["dateModified"] = current.post.meta.date.isoformat()
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def week_document(week: Week, data: SiteData, urls: Urls) -> dict[str, Any]:
     """One week's leaderboard as published: its tables in tier order, then the wait list."""
     post = week.post

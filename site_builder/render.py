@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from site_builder.changes import changes_by_week
-from site_builder.downloads import DownloadUrls, download_files
+from site_builder.downloads import DownloadUrls, dataset_json_ld, download_files
 from site_builder.feeds import feed_files, feed_url, sitemap_files, sitemap_pages
 from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
@@ -168,6 +169,7 @@ def make_environment(
         fit=FitView(data.content, data.content.hardware, urls) if data.content.hardware else None,
         feed_url=feed_url(data, urls),
         downloads=DownloadUrls(urls),
+        dataset_json_ld=lambda: markupsafe.Markup(dataset_json_ld(data, urls)),
     )
     env.filters["number"] = lambda value: f"{value:g}"
     register_table_helpers(env, data)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
-from conftest import MakeSite
+from conftest import SITE_YAML, MakeSite
 
 SECOND_POST = """\
     ---
@@ -110,3 +111,40 @@ def test_robots_txt_points_to_the_sitemap(make_site: MakeSite) -> None:
     assert (out / "robots.txt").read_text() == (
         "User-agent: *\nAllow: /\nSitemap: https://example.test/board/sitemap.xml\n"
     )
+
+
+def test_every_page_has_a_link_preview_of_its_own(make_site: MakeSite) -> None:
+    out = build(make_site)
+    post = (out / "posts/week-02/index.html").read_text()
+    assert '<meta property="og:type" content="article">' in post
+    assert '<meta property="og:title" content="Week 2 &amp; more · Test Board">' in post
+    assert '<meta property="og:description" content="Second &lt;week&gt;.">' in post
+    assert '<meta property="og:url" content="https://example.test/board/posts/week-02/">' in post
+    home = (out / "index.html").read_text()
+    assert '<meta property="og:type" content="website">' in home
+    assert '<meta name="twitter:card" content="summary">' in home
+
+
+def test_the_home_page_describes_the_data_as_a_schema_org_dataset(make_site: MakeSite) -> None:
+    out = build(make_site)
+    home = (out / "index.html").read_text()
+    [text] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', home)
+    dataset = json.loads(text)
+    assert dataset["@type"] == "Dataset"
+    assert dataset["dateModified"] == "2026-01-12"
+    urls = [download["contentUrl"] for download in dataset["distribution"]]
+    assert urls == [
+        "https://example.test/board/leaderboard.json",
+        "https://example.test/board/tiers/24gb.csv",
+        "https://example.test/board/tiers/12gb.csv",
+        "https://example.test/board/models.json",
+    ]
+    assert all((out / url.removeprefix("https://example.test/board/")).is_file() for url in urls)
+
+
+def test_json_ld_text_cannot_close_its_script_element(make_site: MakeSite) -> None:
+    hostile = SITE_YAML.replace("A tiny site for tests.", "'Tests </script><b>&amp;'")
+    out = build(make_site, {"content/site.yaml": hostile})
+    home = (out / "index.html").read_text()
+    [text] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', home)
+    assert json.loads(text)["description"] == "Tests </script><b>&amp;"
