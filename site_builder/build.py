@@ -14,10 +14,11 @@ from pathlib import Path
 from site_builder import search as search_index
 from site_builder.content import Content
 from site_builder.json_schemas import schema_files
+from site_builder.links import body_link_problems, page_link_problems
 from site_builder.load import load_content
 from site_builder.merge import SiteData, merge
-from site_builder.problems import Problem
-from site_builder.render import RenderedSite, render_site
+from site_builder.problems import BuildFailed, Problem
+from site_builder.render import RenderedSite, planned_files, render_site
 from site_builder.schedule import Schedule, Selection, select_posts
 from site_builder.timing import StageTimes
 from site_builder.urls import Urls
@@ -77,7 +78,12 @@ def check_site(
     with times.stage("validate"):
         selection = select_posts(loaded, validate_content(loaded, base_url, jobs), schedule)
     with times.stage("merge"):
-        return Checked(selection, merge(selection.content))
+        data = merge(selection.content)
+        urls = Urls(base_url or selection.content.site.base_url)
+        broken = body_link_problems(data.content.posts, planned_files(data, urls, project.static_dir), urls)
+        if broken:
+            raise BuildFailed(broken)
+        return Checked(selection, data)
 
 
 def build(
@@ -98,11 +104,15 @@ def build(
         with times.stage("render"):
             urls = Urls(base_url or checked.selection.content.site.base_url)
             rendered = render_site(checked.data, project.templates_dir, project.static_dir, urls, project.root, jobs)
+            schemas = schema_files(urls.base_url)
+            broken = page_link_problems(rendered.files, urls, rendered.templates, schemas)
+            if broken:
+                raise BuildFailed(broken)
         with times.stage("write"):
             check_output_folder(out_dir, project.root, project.sources)
             search = search_index.available()
             finish = search_index.index_site if search else None
-            write_site({**rendered.files, **schema_files(urls.base_url)}, out_dir, finish=finish)
+            write_site({**rendered.files, **schemas}, out_dir, finish=finish)
     no_search = [] if search else [Problem(str(out_dir), 1, 1, search_index.MISSING, severity="warning")]
     return Built(rendered, checked.selection, checked.data.warnings + no_search)
 

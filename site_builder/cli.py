@@ -245,14 +245,14 @@ def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, 
     from site_builder.livereload import LiveState
     from site_builder.scaffold import read_site_config
     from site_builder.serve import live_server, report_failure, watch_and_rebuild
-    from site_builder.write import MARKER
+    from site_builder.write import made_by_site_builder
 
     schedule = _schedule(args, include_unpublished=True)
     live = LiveState()
     try:
         print(_timed_build(project, args.out, schedule, args, stderr), file=stdout)
     except BuildFailed as failure:
-        if not (args.out / MARKER).is_file():
+        if not made_by_site_builder(args.out):
             raise
         # An earlier build is there: serve it, with the problems over its pages, until a save fixes them.
         report_failure(

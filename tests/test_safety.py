@@ -6,6 +6,7 @@ inside attributes, and links with script-running schemes are build errors with f
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -21,6 +22,8 @@ def payload(where: str) -> str:
 
 
 SITE_SCRIPT = re.compile(r'<script src="/[^"<>]*static/tables\.js\?v=[0-9a-f]{10}" defer></script>')
+DATA_BLOCK = re.compile(r'<script type="application/ld\+json">([^<]*)</script>')
+"""The home page's JSON-LD: data browsers never run, with no `<` inside that could close it."""
 
 
 def build_ok(site: FixtureSite) -> dict[str, Page]:
@@ -31,6 +34,9 @@ def build_ok(site: FixtureSite) -> dict[str, Page]:
     for path in sorted(out.rglob("*.html")):
         raw = path.read_text(encoding="utf-8")
         name = path.relative_to(out).as_posix()
+        for data in DATA_BLOCK.findall(raw):
+            assert json.loads(data)["@type"] == "Dataset", name
+        raw = DATA_BLOCK.sub("", raw)
         # The site's own table script is the only script a page may load; content never adds one.
         assert len(SITE_SCRIPT.findall(raw)) == 1, f"{name} does not load the site's script once"
         assert not re.search(r"<\s*script", SITE_SCRIPT.sub("", raw), re.IGNORECASE), f"{name} holds a <script> tag"

@@ -17,7 +17,7 @@ SECOND_POST = """\
     summary: Second week.
     ---
 
-    Back to [week 1](post:week-01), the [models](/models/) and [a section](#story).
+    Back to [week 1](post:week-01), the [models](/models/) and [a section](#post-a-table-of-codes).
 
     ## A *table* of `codes`
 
@@ -33,7 +33,7 @@ def test_site_links_in_bodies_get_the_base_path(make_site: MakeSite) -> None:
     html = (site.root / "_site/posts/week-02/index.html").read_text()
     assert '<a href="/repo/posts/week-01/">week 1</a>' in html
     assert '<a href="/repo/models/">models</a>' in html
-    assert '<a href="#story">a section</a>' in html
+    assert '<a href="#post-a-table-of-codes">a section</a>' in html
 
 
 def test_table_captions_are_the_headings_plain_text(make_site: MakeSite) -> None:

@@ -639,7 +639,13 @@ def test_failed_build_leaves_the_previous_site_untouched(make_site: MakeSite) ->
     assert sentinel.read_bytes() == b"from the previous build\n"
     assert (out / "index.html").read_bytes() == old_index
     assert sorted(path.relative_to(out).as_posix() for path in out.rglob("*")) == before
-    assert sorted(path.name for path in site.root.iterdir()) == ["_site", "content", "static", "templates"]
+    assert sorted(path.name for path in site.root.iterdir()) == [
+        "._site.site-builder",
+        "_site",
+        "content",
+        "static",
+        "templates",
+    ]
     assert not [path for path in site.root.iterdir() if ".new-" in path.name or ".old-" in path.name]
 
 
@@ -672,7 +678,13 @@ def test_successful_rebuild_replaces_the_site_and_leaves_no_temp_folders(make_si
     assert second.code == 0, second.err
     assert not (site.root / "_site" / "stale.txt").exists()
     assert (site.root / "_site" / "index.html").is_file()
-    assert sorted(path.name for path in site.root.iterdir()) == ["_site", "content", "static", "templates"]
+    assert sorted(path.name for path in site.root.iterdir()) == [
+        "._site.site-builder",
+        "_site",
+        "content",
+        "static",
+        "templates",
+    ]
 
 
 def test_build_refuses_an_output_folder_it_did_not_make(make_site: MakeSite) -> None:

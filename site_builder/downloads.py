@@ -1,0 +1,186 @@
+"""Data downloads: the leaderboards and the records as JSON, and each tier's table as CSV.
+
+Field names are part of the site's interface: scripts read them, so a change that renames
+or removes one raises `SCHEMA_VERSION`. Rows use the field names of the lock files
+(`ShownRow`, `ShownWaitRow`), which are frozen on disk already.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from site_builder.json_schemas import SCHEMAS, schema_path
+from site_builder.merge import SiteData, Week
+from site_builder.urls import Urls
+
+SCHEMA_VERSION = 1
+
+CSV_FIELDS = [
+    "week",
+    "rank",
+    "category",
+    "model",
+    "name",
+    "quant",
+    "quant_note",
+    "vram",
+    "speed",
+    "speed_from",
+    "benchmark_name",
+    "benchmark_score",
+    "benchmark_unit",
+    "benchmark_approximate",
+    "why",
+]
+"""The columns of `tiers/<id>.csv`, in order."""
+
+
+@dataclass(frozen=True)
+class DownloadUrls:
+    """Where each download is; templates link to them through the `downloads` global."""
+
+    urls: Urls
+
+    def leaderboard(self) -> str:
+        return self.urls.path("leaderboard.json")
+
+    def week(self, week_number: int) -> str:
+        return self.urls.path(f"weeks/{week_number}.json")
+
+    def models(self) -> str:
+        return self.urls.path("models.json")
+
+    def tier_csv(self, tier_id: str) -> str:
+        return self.urls.path(f"tiers/{tier_id}.csv")
+
+    def schema(self, name: str) -> str:
+        """A published JSON Schema of a content file, e.g. `model-record`."""
+        if name not in SCHEMAS:
+            raise LookupError(f"no JSON Schema named '{name}'")
+        return self.urls.path(schema_path(name))
+
+
+def download_files(data: SiteData, urls: Urls) -> dict[str, bytes]:
+    """Every download, by output path."""
+    links = DownloadUrls(urls)
+    files = {_relative(links.models(), urls): _json(models_document(data, urls))}
+    for week in data.weeks:
+        files[_relative(links.week(week.post.meta.week), urls)] = _json(week_document(week, data, urls))
+    current = data.current
+    if current is not None:
+        files[_relative(links.leaderboard(), urls)] = _json(week_document(current, data, urls))
+        for tier in data.content.site.ordered_tiers():
+            files[_relative(links.tier_csv(tier.id), urls)] = tier_csv(current, tier.id)
+    return files
+
+
+def dataset_json_ld(data: SiteData, urls: Urls) -> str:
+    """A schema.org `Dataset` describing the downloads, for the home page's `<script type="application/ld+json">`.
+
+    Escaped for a script element: `<`, `>` and `&` become JSON escapes, so no text can close it."""
+    site = data.content.site
+    links = DownloadUrls(urls)
+    current = data.current
+    downloads = [("leaderboard.json", links.leaderboard(), "application/json")]
+    downloads += [(f"{tier.label} (CSV)", links.tier_csv(tier.id), "text/csv") for tier in site.ordered_tiers()]
+    downloads.append(("models.json", links.models(), "application/json"))
+    document: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": site.title,
+        "description": site.description,
+        "url": urls.base_url,
+        "inLanguage": site.language,
+        "distribution": [
+            {"@type": "DataDownload", "name": name, "contentUrl": urls.canonical(url), "encodingFormat": kind}
+            for name, url, kind in downloads
+        ],
+    }
+    if current is not None:
+        document["dateModified"] = current.post.meta.date.isoformat()
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def week_document(week: Week, data: SiteData, urls: Urls) -> dict[str, Any]:
+    """One week's leaderboard as published: its tables in tier order, then the wait list."""
+    post = week.post
+    tables = {table.tier.id: table for table in week.tiers}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "week": post.meta.week,
+        "title": post.meta.title,
+        "date": post.meta.date.isoformat(),
+        "summary": post.meta.summary,
+        "url": urls.canonical(urls.post(post.id)),
+        "frozen": week.frozen,
+        "tiers": [
+            {
+                "id": tier.id,
+                "label": tier.label,
+                "rows": [row.model_dump(mode="json") for row in tables[tier.id].rows] if tier.id in tables else [],
+            }
+            for tier in data.content.site.ordered_tiers()
+        ],
+        "wait_list": [row.model_dump(mode="json") for row in week.wait_list],
+    }
+
+
+def models_document(data: SiteData, urls: Urls) -> dict[str, Any]:
+    """Every model record as written, with the sources its figures cite."""
+    site = data.content.site
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "record_schema": urls.base_url + schema_path("model-record"),
+        "sources": [source.model_dump(mode="json") for source in site.sources],
+        "models": [
+            {
+                "id": model.id,
+                "url": urls.canonical(urls.model(model.id)),
+                "record": model.record.model_dump(mode="json"),
+            }
+            for model in data.content.models.values()
+        ],
+    }
+
+
+def tier_csv(week: Week, tier_id: str) -> bytes:
+    """A tier's table of `week`, one row per pick; empty but for the header when the tier has none."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    rows = next((table.rows for table in week.tiers if table.tier.id == tier_id), [])
+    for rank, row in enumerate(rows, start=1):
+        benchmark = row.benchmark
+        writer.writerow(
+            {
+                "week": week.post.meta.week,
+                "rank": rank,
+                "category": row.category,
+                "model": row.model,
+                "name": row.name,
+                "quant": row.quant or "",
+                "quant_note": row.quant_note or "",
+                "vram": row.vram or "",
+                "speed": row.speed or "",
+                "speed_from": row.speed_from or "",
+                "benchmark_name": benchmark.name if benchmark else "",
+                "benchmark_score": f"{benchmark.score:g}" if benchmark else "",
+                "benchmark_unit": benchmark.unit if benchmark else "",
+                "benchmark_approximate": ("true" if benchmark.approximate else "false") if benchmark else "",
+                "why": row.why,
+            }
+        )
+    return out.getvalue().encode("utf-8")
+
+
+def _relative(url_path: str, urls: Urls) -> str:
+    return url_path.removeprefix(urls.prefix)
+
+
+def _json(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,0 +1,141 @@
+"""Nothing broken ships: every link inside the site must lead to a file the build writes.
+
+Two checks. Before rendering, the relative and site-root links and images of each post body
+are resolved against the planned files and reported at their `path:line:col` (this runs in
+`check` too). After rendering, every `href` and `src` of every page that points inside the
+site, with its `#fragment`, is checked against the rendered files and their ids: a safety net
+for templates, reported at the page's template.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable, Mapping
+from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
+
+from site_builder.content import Post
+from site_builder.problems import Problem
+from site_builder.urls import Urls
+
+UNCHECKED_FOLDERS = ("pagefind/",)
+"""Written after rendering (the search index); pages load them by script, never by link."""
+
+
+def served_file(path: str, files: Iterable[str] | set[str]) -> str | None:
+    """The file a site-relative path is served from, as GitHub Pages does: `x/` and `x` serve `x/index.html`."""
+    known = files if isinstance(files, set) else set(files)
+    candidates = [path + "index.html"] if path == "" or path.endswith("/") else [path, path + "/index.html"]
+    return next((candidate for candidate in candidates if candidate in known), None)
+
+
+def resolve(target: str, page_path: str) -> str | None:
+    """The site-relative path a link on the page at `page_path` (e.g. `posts/week-01/`) leads to;
+    None when it climbs above the site's root."""
+    path = unquote(urlsplit(target).path)
+    if path == "":
+        return page_path
+    joined = path[1:] if path.startswith("/") else page_path + path
+    segments: list[str] = []
+    for segment in joined.split("/")[:-1]:
+        if segment == "..":
+            if not segments:
+                return None
+            segments.pop()
+        elif segment not in ("", "."):
+            segments.append(segment)
+    last = joined.split("/")[-1]
+    if last == "..":
+        if not segments:
+            return None
+        segments.pop()
+    # A final `.` or `..` names a folder, like a final `/`.
+    folder = "".join(segment + "/" for segment in segments)
+    return folder if last in ("", ".", "..") else folder + last
+
+
+def body_link_problems(posts: Iterable[Post], files: set[str], urls: Urls) -> list[Problem]:
+    """Relative and site-root links and images in post bodies that lead to no file of the site."""
+    problems = []
+    for post in posts:
+        page_path = urls.post(post.id).removeprefix(urls.prefix)
+        for link in post.site_links:
+            resolved = resolve(link.target, page_path)
+            if resolved is not None and served_file(resolved, files) is not None:
+                continue
+            line = post.body_first_line + link.position.line - 1
+            where = "above the site's root" if resolved is None else f"to /{resolved}, which the site does not have"
+            problems.append(Problem(post.file.path, line, link.position.column, f"link '{link.target}' leads {where}"))
+    return problems
+
+
+class _Page(HTMLParser):
+    """Collects a page's ids and its `href`/`src` values."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.targets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("id", "name") and (name == "id" or tag == "a"):
+                self.ids.add(value)
+            elif name in ("href", "src"):
+                self.targets.append(value)
+
+
+def page_link_problems(
+    files: Mapping[str, bytes], urls: Urls, templates: Mapping[str, str], extra_files: Iterable[str] = ()
+) -> list[Problem]:
+    """Links on rendered pages that lead to no file, or to no id on their page; `templates` names each
+    page's template, where the problem is reported. Linear in the size of the site: each page is parsed once."""
+    known = set(files) | set(extra_files)
+    pages: dict[str, _Page] = {}
+    for path, body in files.items():
+        if path.endswith(".html"):
+            parser = _Page()
+            parser.feed(body.decode("utf-8"))
+            parser.close()
+            pages[path] = parser
+    problems = []
+    for path, page in pages.items():
+        page_path = path.removesuffix("index.html") if path.endswith("index.html") else posixpath.dirname(path) + "/"
+        if page_path == "/":
+            page_path = ""
+        for target in page.targets:
+            message = _target_problem(target, page_path, path, urls, known, pages)
+            if message:
+                template = templates.get(path, "base.html")
+                problems.append(Problem(f"templates/{template}", 1, 1, f"page /{path} {message}"))
+    return problems
+
+
+def _target_problem(
+    target: str, page_path: str, page_file: str, urls: Urls, known: set[str], pages: Mapping[str, _Page]
+) -> str | None:
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    if parts.path.startswith("/"):
+        if not parts.path.startswith(urls.prefix):
+            return f"links to {target}, outside the site's base path {urls.prefix}"
+        resolved = resolve("/" + parts.path.removeprefix(urls.prefix), "")
+    else:
+        resolved = resolve(parts.path, page_path) if parts.path else None
+    if parts.path == "":
+        served: str | None = page_file
+    elif resolved is None:
+        return f"links to {target}, above the site's root"
+    elif resolved.startswith(UNCHECKED_FOLDERS):
+        return None
+    else:
+        served = served_file(resolved, known)
+    if served is None:
+        return f"links to {target}, which the site does not have"
+    fragment = unquote(parts.fragment)
+    if fragment and served in pages and fragment not in pages[served].ids:
+        return f"links to {target}, but that page has no element with id '{fragment}'"
+    return None
