@@ -160,22 +160,27 @@ def tier_csv(week: Week, tier_id: str) -> bytes:
             {
                 "week": week.post.meta.week,
                 "rank": rank,
-                "category": row.category,
+                "category": inert(row.category),
                 "model": row.model,
-                "name": row.name,
-                "quant": row.quant or "",
-                "quant_note": row.quant_note or "",
+                "name": inert(row.name),
+                "quant": inert(row.quant or ""),
+                "quant_note": inert(row.quant_note or ""),
                 "vram": row.vram or "",
                 "speed": row.speed or "",
                 "speed_from": row.speed_from or "",
-                "benchmark_name": benchmark.name if benchmark else "",
+                "benchmark_name": inert(benchmark.name) if benchmark else "",
                 "benchmark_score": f"{benchmark.score:g}" if benchmark else "",
                 "benchmark_unit": benchmark.unit if benchmark else "",
                 "benchmark_approximate": ("true" if benchmark.approximate else "false") if benchmark else "",
-                "why": row.why,
+                "why": inert(row.why),
             }
         )
     return out.getvalue().encode("utf-8")
+
+
+def inert(text: str) -> str:
+    """Text a spreadsheet will not run: one that would start a formula (=, +, -, @) gets a leading `'`."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _relative(url_path: str, urls: Urls) -> str:

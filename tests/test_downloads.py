@@ -134,3 +134,13 @@ def test_pages_link_to_the_data_they_show(make_site: MakeSite) -> None:
     models = (out / "models/index.html").read_text()
     assert 'href="/board/schemas/model-record.schema.json"' in models
     assert 'href="/board/schemas/post-front-matter.schema.json"' in models
+
+
+def test_csv_cells_that_would_start_a_spreadsheet_formula_are_made_inert(make_site: MakeSite) -> None:
+    hostile = SECOND_POST.replace('category: Small, "quoted"', 'category: "=HYPERLINK(\\"http://x\\")"').replace(
+        "why: Fits, with a comma", 'why: "@SUM(A1)"'
+    )
+    site = make_site({"content/posts/week-02.md": hostile})
+    assert site.run("build").code == 0
+    rows = list(csv.DictReader(io.StringIO((site.root / "_site/tiers/12gb.csv").read_text(encoding="utf-8"))))
+    assert (rows[0]["category"], rows[0]["why"]) == ('\'=HYPERLINK("http://x")', "'@SUM(A1)")

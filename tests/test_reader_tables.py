@@ -283,3 +283,28 @@ def test_no_serious_accessibility_violations_on_the_real_sites_fit_and_hardware_
                     if found := serious_violations(page):
                         failures[f"{scheme} {relative or 'home'}"] = found
     assert failures == {}
+
+
+@pytest.mark.parametrize(("paper", "printable_width"), [("A4", 703), ("Letter", 725)])
+def test_a_leaderboard_prints_whole_without_navigation_and_with_model_addresses(
+    served: Served, browser: Browser, paper: str, printable_width: int
+) -> None:
+    """Printable width in CSS pixels: the paper's width at 96 dpi less the print stylesheet's 12 mm margins."""
+    with new_context(browser, viewport={"width": printable_width, "height": 1000}) as ctx:
+        page = ctx.new_page()
+        page.emulate_media(media="print")
+        goto(page, served.url())
+        expect(page.get_by_role("navigation", name="Site")).to_be_hidden()
+        tables = page.locator("table.leaderboard")
+        assert tables.count() >= 2
+        for index in range(tables.count()):
+            table = tables.nth(index)
+            width = table.evaluate("t => [t.scrollWidth, document.documentElement.clientWidth]")
+            assert width[0] <= width[1], f"{paper}: table {index} is {width[0]} px wide on a {width[1]} px page"
+            for header in table.locator("thead th").all():
+                expect(header).to_be_visible()
+        link = page.locator("table.leaderboard a[data-print-url]").first
+        address = link.get_attribute("data-print-url")
+        assert address is not None and address.startswith(served.base) and "/models/" in address
+        after = link.evaluate("a => getComputedStyle(a, '::after').content")
+        assert after == f'" ({address})"'
