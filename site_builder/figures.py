@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 _NUMBER = r"(\d+(?:\.\d+)?)"
 _SIZE = re.compile(rf"^(~)?\s*{_NUMBER}\s*(GB|TB)(\+)?$", re.IGNORECASE)
@@ -136,6 +136,8 @@ def _text_schema(example: str) -> WithJsonSchema:
     return WithJsonSchema({"type": "string", "examples": [example]})
 
 
-SizeField = Annotated[Size, BeforeValidator(parse_size), _text_schema("~22 GB")]
-SpeedField = Annotated[Speed, BeforeValidator(parse_speed), _text_schema("20-25 t/s")]
-CountField = Annotated[Count, BeforeValidator(parse_count), _text_schema("309B")]
+# Dumped (e.g. into models.json) as the editor wrote them, so the data validates against the same schema.
+_AS_WRITTEN = PlainSerializer(str, return_type=str)
+SizeField = Annotated[Size, BeforeValidator(parse_size), _AS_WRITTEN, _text_schema("~22 GB")]
+SpeedField = Annotated[Speed, BeforeValidator(parse_speed), _AS_WRITTEN, _text_schema("20-25 t/s")]
+CountField = Annotated[Count, BeforeValidator(parse_count), _AS_WRITTEN, _text_schema("309B")]

@@ -102,3 +102,17 @@ def test_scaffolds_point_at_the_published_schemas(make_site: MakeSite, name: str
     document = read_yaml("\n".join(lines if name == "model-record" else lines[1 : lines.index("---", 1)]))
     expected = ["'' should be non-empty", "'' should be non-empty"] if name == "model-record" else []
     assert errors(name, document.data) == expected
+
+
+def test_the_models_download_validates_against_the_published_record_schema(make_site: MakeSite) -> None:
+    site = make_site()
+    assert site.run("build").code == 0
+    out = site.root / "_site"
+    models = json.loads((out / "models.json").read_text(encoding="utf-8"))
+    published = json.loads((out / "schemas/model-record.schema.json").read_text(encoding="utf-8"))
+    assert models["record_schema"] == "https://example.test/board/schemas/model-record.schema.json"
+    check = Draft202012Validator(published, format_checker=FormatChecker())
+    assert models["models"], "the download lists the site's models"
+    for model in models["models"]:
+        assert [error.message for error in check.iter_errors(model["record"])] == [], model["id"]
+    assert models["models"][0]["record"]["total_params"] == "7B", "figures are published as written"
