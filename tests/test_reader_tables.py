@@ -303,8 +303,8 @@ def test_a_leaderboard_prints_whole_without_navigation_and_with_model_addresses(
             assert width[0] <= width[1], f"{paper}: table {index} is {width[0]} px wide on a {width[1]} px page"
             for header in table.locator("thead th").all():
                 expect(header).to_be_visible()
-        link = page.locator("table.leaderboard a[data-print-url]").first
+        link = page.locator("table.leaderboard [data-print-url]").first
         address = link.get_attribute("data-print-url")
         assert address is not None and address.startswith(served.base) and "/models/" in address
-        after = link.evaluate("a => getComputedStyle(a, '::after').content")
+        after = link.evaluate("cell => getComputedStyle(cell, '::after').content")
         assert after == f'" ({address})"'
