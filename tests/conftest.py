@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from site_builder.cli import main
 
@@ -212,3 +213,16 @@ def latest_post_date(content: Path) -> dt.date:
 def frozen_site(tmp_path: Path) -> FixtureSite:
     """A copy of the frozen example site (tests/fixtures/site), for tests that compare exact output."""
     return copy_site(tmp_path / "frozen", FROZEN_SITE / "content")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One Chromium per test module (see tests/test_browser.py for which one and its flags)."""
+    from test_browser import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

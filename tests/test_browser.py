@@ -33,7 +33,6 @@ from playwright.sync_api import (
     Request,
     Response,
     expect,
-    sync_playwright,
 )
 
 pytestmark = pytest.mark.browser
@@ -152,16 +151,6 @@ def chromium_path() -> str | None:
     if Path("/usr/bin/chromium").exists():
         return "/usr/bin/chromium"
     return None  # Playwright's own download (GitHub Actions)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @contextmanager

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, copy_site, latest_post_date, source_date_epoch
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
-from test_browser import CHROMIUM_ARGS, DESKTOP, Served, Watch, build_and_serve, chromium_path, goto, new_context
+from playwright.sync_api import Browser, Locator, Page, expect
+from test_browser import DESKTOP, Served, Watch, build_and_serve, goto, new_context
 
 from site_builder.build import Project, check
 from site_builder.fit import Setup, entries, verdict
@@ -31,16 +31,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         patch.setenv("SOURCE_DATE_EPOCH", source_date_epoch(latest_post_date(site.root / "content")))
         with build_and_serve(site, root / "out") as served:
             yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

@@ -12,15 +12,13 @@ from typing import Any
 
 import pytest
 from conftest import copy_site, latest_post_date, source_date_epoch
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from test_browser import (
-    CHROMIUM_ARGS,
     MODEL_PAGE,
     POST_PAGE,
     Served,
     Watch,
     build_and_serve,
-    chromium_path,
     copy_frozen_site,
     goto,
     new_context,
@@ -43,16 +41,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     root = tmp_path_factory.mktemp("reader-site")
     with build_and_serve(copy_frozen_site(root / "frozen"), root / "out") as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture
