@@ -18,7 +18,7 @@ from site_builder.links import body_link_problems, page_link_problems
 from site_builder.load import load_content
 from site_builder.merge import SiteData, merge
 from site_builder.problems import BuildFailed, Problem
-from site_builder.render import RenderedSite, planned_files, render_site
+from site_builder.render import RenderedSite, SitePlan, plan_site, planned_files, render_site
 from site_builder.schedule import Schedule, Selection, select_posts
 from site_builder.timing import StageTimes
 from site_builder.urls import Urls
@@ -55,6 +55,9 @@ class Checked:
     selection: Selection
     data: SiteData
     """The merged weeks; its `warnings` say where frozen weeks drifted from the records."""
+    urls: Urls
+    plan: SitePlan
+    """The pages and generated files, made once: links were checked against them, and render writes them."""
 
 
 @dataclass(frozen=True)
@@ -80,10 +83,11 @@ def check_site(
     with times.stage("merge"):
         data = merge(selection.content)
         urls = Urls(base_url or selection.content.site.base_url)
-        broken = body_link_problems(data.content.posts, planned_files(data, urls, project.static_dir), urls)
+        plan = plan_site(data, urls)
+        broken = body_link_problems(data.content.posts, planned_files(plan, urls, project.static_dir), urls)
         if broken:
             raise BuildFailed(broken)
-        return Checked(selection, data)
+        return Checked(selection, data, urls, plan)
 
 
 def build(
@@ -102,8 +106,10 @@ def build(
     with _fewer_collections():
         checked = check_site(project, schedule, base_url, jobs, times)
         with times.stage("render"):
-            urls = Urls(base_url or checked.selection.content.site.base_url)
-            rendered = render_site(checked.data, project.templates_dir, project.static_dir, urls, project.root, jobs)
+            urls = checked.urls
+            rendered = render_site(
+                checked.data, checked.plan, project.templates_dir, project.static_dir, urls, project.root, jobs
+            )
             schemas = schema_files(urls.base_url)
             broken = page_link_problems(rendered.files, urls, rendered.templates, schemas)
             if broken:

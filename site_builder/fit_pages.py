@@ -7,6 +7,7 @@ page works offline and makes no request but for its own data file.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -164,21 +165,16 @@ class FitView:
         ]
 
     def device_quantizations(self, device: Device) -> list[tuple[Model, Any]]:
-        aliases = set(device.aliases)
-        return [
-            (model, quant)
-            for model in self.content.models.values()
-            for quant in model.record.quantizations
-            if quant.hardware in aliases
-        ]
+        return self._rows_on(device, lambda model: model.record.quantizations)
 
     def device_statuses(self, device: Device) -> list[tuple[Model, Any]]:
+        return self._rows_on(device, lambda model: model.record.hardware_status)
+
+    def _rows_on(self, device: Device, rows_of: Callable[[Model], Sequence[Any]]) -> list[tuple[Model, Any]]:
+        """Record rows whose `hardware` is one of the device's aliases, with their model."""
         aliases = set(device.aliases)
         return [
-            (model, status)
-            for model in self.content.models.values()
-            for status in model.record.hardware_status
-            if status.hardware in aliases
+            (model, row) for model in self.content.models.values() for row in rows_of(model) if row.hardware in aliases
         ]
 
     def offloaded_part(self, entry: Entry) -> str:

@@ -85,7 +85,7 @@ def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
 
 
 def render_site(
-    data: SiteData, templates_dir: Path, static_dir: Path, urls: Urls, root: Path, jobs: int = 1
+    data: SiteData, plan: SitePlan, templates_dir: Path, static_dir: Path, urls: Urls, root: Path, jobs: int = 1
 ) -> RenderedSite:
     """Render every page (in `jobs` processes) and gather static files; raise BuildFailed with every
     template problem."""
@@ -93,13 +93,11 @@ def render_site(
     if refused:
         raise BuildFailed(refused)
     static_files = _static_files(static_dir)
-    pages = plan_pages(data, urls)
+    pages = plan.pages
     renderer = PageRenderer(data, pages, templates_dir, static_files, urls, root)
     problems: list[Problem] = []
     files: dict[str, bytes] = {f"static/{name}": body for name, body in static_files.items()}
-    files.update(fit_files(data, urls))
-    files.update(feed_files(data, urls))
-    files.update(download_files(data, urls))
+    files.update(plan.generated)
     for page, (html, found) in zip(pages, map_in_order(_render_one, renderer, range(len(pages)), jobs), strict=True):
         problems.extend(found)
         if html is not None:
@@ -112,13 +110,27 @@ def render_site(
     return RenderedSite(dict(sorted(files.items())), counts, len(static_files), urls.base_url, data.warnings, templates)
 
 
-def planned_files(data: SiteData, urls: Urls, static_dir: Path) -> set[str]:
+@dataclass(frozen=True)
+class SitePlan:
+    """What a build will write, before any page is rendered: the pages, and the generated files
+    (fit finder data, feed, downloads), made once for the link check and the output alike."""
+
+    pages: list[Page]
+    generated: dict[str, bytes]
+
+
+def plan_site(data: SiteData, urls: Urls) -> SitePlan:
+    return SitePlan(
+        plan_pages(data, urls), {**fit_files(data, urls), **feed_files(data, urls), **download_files(data, urls)}
+    )
+
+
+def planned_files(plan: SitePlan, urls: Urls, static_dir: Path) -> set[str]:
     """Every file a build writes (but the search index), known without rendering a page: what
     links in post bodies may lead to."""
-    pages = {output_file(page.url, urls.prefix) for page in plan_pages(data, urls)}
-    generated = {**fit_files(data, urls), **feed_files(data, urls), **download_files(data, urls)}
+    pages = {output_file(page.url, urls.prefix) for page in plan.pages}
     static = {f"static/{name}" for name in _static_names(static_dir)}
-    return pages | set(generated) | static | set(sitemap_files([], urls)) | set(schema_files(urls.base_url))
+    return pages | set(plan.generated) | static | set(sitemap_files([], urls)) | set(schema_files(urls.base_url))
 
 
 @dataclass
