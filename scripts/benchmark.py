@@ -3,7 +3,10 @@
 Each corpus has N posts of about 1,200 words (headings, lists, links, code spans and 3-4 tables)
 and 200 model records, all synthetic and generated from a fixed seed. Every build is a separate
 `site-builder build` process: its wall time, CPU time and peak memory (of its largest process)
-are measured from outside.
+are measured from outside. "cold" builds have no output folder and no cache (`--no-cache`); "no
+change" and "one post edited" builds use the cache the previous build left. The serve row starts
+`site-builder serve`, listens to its reload events as an open page does, and times each save of a
+post until the reload event arrives.
 
   scripts/benchmark                          N = 100 and 1,000, 3 rounds
   scripts/benchmark --sizes 100,1000,5000    add N = 5,000 (several minutes)
@@ -15,23 +18,29 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.client
+import json
 import os
+import queue
 import random
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 MODELS = 200
 SEED = 20261123
 PEERS_VENV = Path(tempfile.gettempdir()) / "site-builder-benchmark-peers"
-SERVE_RELOAD = "n/a (serve reload: later)"
 
 # --- the corpus -----------------------------------------------------------------------------------
 
@@ -287,9 +296,10 @@ def command_in(command: list[str], cwd: Path) -> Callable[[], Run]:
     return lambda: run_measured(command, cwd)
 
 
-def site_builder_build(corpus: Corpus, jobs: int | None) -> Callable[[], Run]:
+def site_builder_build(corpus: Corpus, jobs: int | None, *options: str) -> Callable[[], Run]:
     return command_in(
-        [sys.executable, "-m", "site_builder", "build"] + (["--jobs", str(jobs)] if jobs else []), corpus.site
+        [sys.executable, "-m", "site_builder", "build", *options] + (["--jobs", str(jobs)] if jobs else []),
+        corpus.site,
     )
 
 
@@ -299,6 +309,80 @@ def cold(build: Callable[[], Run], output: Path) -> Callable[[], Run]:
         return build()
 
     return run
+
+
+# --- serve: from a save to the open page's reload -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reload:
+    latency: float
+    """From the save to the reload event reaching the page's event stream, in seconds."""
+    own: float
+    """The rebuild's own time, as serve reports it."""
+
+
+def serve_reloads(corpus: Corpus, rounds: int) -> list[Reload]:
+    """Start `serve`, listen to its reload events like an open page, and time `rounds` edits of one post."""
+    command = [sys.executable, "-u", "-m", "site_builder", "serve", "--port", "0"]
+    process = subprocess.Popen(command, cwd=corpus.site, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_read_lines, args=(process, lines), daemon=True).start()
+    try:
+        url = _wait_for(lines, "Serving ").split(" at ", 1)[1].strip()
+        _wait_for(lines, "Watching ")
+        parts = urlsplit(url)
+        connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=120)
+        connection.request("GET", "/__live/events")
+        events = connection.getresponse()
+        version = _next_event(events)["version"]
+        post = corpus.post_paths()[len(corpus.post_paths()) // 3]
+        reloads = []
+        for _ in range(rounds):
+            time.sleep(0.5)  # let the watcher settle after the last rebuild
+            started = time.perf_counter()
+            with post.open("a", encoding="utf-8") as file:
+                file.write("\nOne more sentence, saved while serving.\n")
+            while (event := _next_event(events))["version"] == version:
+                pass
+            latency = time.perf_counter() - started
+            version = event["version"]
+            own = float(re.findall(r" in ([\d.]+) s", _wait_for(lines, "Changed "))[0])
+            reloads.append(Reload(latency, own))
+        return reloads
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _read_lines(process: subprocess.Popen[str], lines: queue.Queue[str]) -> None:
+    for line in process.stdout or []:
+        lines.put(line)
+
+
+def _wait_for(lines: queue.Queue[str], start: str) -> str:
+    while not (line := lines.get(timeout=600)).startswith(start):
+        pass
+    return line
+
+
+def _next_event(stream: http.client.HTTPResponse) -> dict[str, Any]:
+    while True:
+        line = stream.readline().decode("utf-8")
+        if not line:
+            raise RuntimeError("serve closed its event stream")
+        if line.startswith("data: "):
+            event: dict[str, Any] = json.loads(line.removeprefix("data: "))
+            return event
+
+
+def reload_row(posts: int, reloads: list[Reload]) -> str:
+    latency = statistics.median(reload.latency for reload in reloads)
+    own = statistics.median(reload.own for reload in reloads)
+    low, high = min(reload.latency for reload in reloads), max(reload.latency for reload in reloads)
+    return (
+        f"| {posts:,} | serve: save to reload (own rebuild {own:.2f} s) | {latency:.2f} | {low:.2f}-{high:.2f} | | | |"
+    )
 
 
 def edit_one_post(corpus: Corpus, build: Callable[[], Run]) -> Callable[[], Run]:
@@ -350,24 +434,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="site-builder-benchmark-") as scratch:
         work = args.keep or Path(scratch)
         print(f"site-builder benchmark, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores")
-        print(f"{MODELS} model records; {args.rounds} rounds; serve edit-to-reload latency: {SERVE_RELOAD}\n")
+        print(f"{MODELS} model records; {args.rounds} rounds\n")
         lines, ratios = [HEADER], []
         for posts in sizes:
             corpus = generate(work / f"corpus-{posts}", posts)
             build = site_builder_build(corpus, args.jobs)
-            tasks = {"cold": cold(build, corpus.site / "_site")}
+            tasks = {"cold": cold(site_builder_build(corpus, args.jobs, "--no-cache"), corpus.site / "_site")}
             if peers:
                 write_peer_sites(corpus)
                 hugo, mkdocs = corpus.root / "hugo", corpus.root / "mkdocs"
                 tasks["Hugo cold"] = cold(command_in([str(peers["hugo"]), "--quiet"], hugo), hugo / "public")
                 tasks["MkDocs cold"] = cold(command_in([str(peers["mkdocs"]), "build", "-q"], mkdocs), mkdocs / "site")
-            build()  # a warm-up: byte-code compiled, files in the page cache
+            build()  # a warm-up: byte-code compiled, files in the page cache, the build cache filled
             runs = interleaved(tasks, args.rounds)
+            build()  # cold runs leave no cache behind: fill it again
             runs["no change"] = [build() for _ in range(args.rounds)]
             runs["one post edited"] = [edit_one_post(corpus, build)() for _ in range(args.rounds)]
             for label, measured in runs.items():
                 lines.append(row(label, posts, measured))
-            lines.append(f"| {posts:,} | serve: edit to reload | {SERVE_RELOAD} | | | | |")
+            lines.append(reload_row(posts, serve_reloads(corpus, args.rounds)))
             for peer in ("Hugo cold", "MkDocs cold"):
                 if peer in runs:
                     ours = statistics.median(run.wall for run in runs["cold"])

@@ -11,37 +11,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from site_builder import manifest
 from site_builder import search as search_index
+from site_builder.cache import Cache
 from site_builder.content import Content
 from site_builder.json_schemas import schema_files
 from site_builder.links import body_link_problems, page_link_problems
 from site_builder.load import load_content
+from site_builder.manifest import Summary
 from site_builder.merge import SiteData, merge
+from site_builder.output import Output
 from site_builder.problems import BuildFailed, Problem
-from site_builder.render import RenderedSite, SitePlan, plan_site, planned_files, render_site
-from site_builder.schedule import Schedule, Selection, select_posts
+from site_builder.project import Project
+from site_builder.render import SitePlan, plan_site, planned_files, render_site
+from site_builder.schedule import Schedule, Selection, describe_unpublished, select_posts
 from site_builder.timing import StageTimes
 from site_builder.urls import Urls
 from site_builder.validate import validate_content
-from site_builder.write import check_output_folder, write_site
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a site's parts are."""
-
-    root: Path
-    content_dir: Path
-    templates_dir: Path
-    static_dir: Path
-
-    @classmethod
-    def at(cls, root: Path, content_dir: Path | None = None) -> Project:
-        return cls(root, content_dir or root / "content", root / "templates", root / "static")
-
-    @property
-    def sources(self) -> list[Path]:
-        return [self.content_dir, self.templates_dir, self.static_dir]
+from site_builder.write import check_output_folder
 
 
 def check(project: Project, jobs: int = 1) -> Content:
@@ -60,26 +47,25 @@ class Checked:
     """The pages and generated files, made once: links were checked against them, and render writes them."""
 
 
-@dataclass(frozen=True)
-class Built:
-    rendered: RenderedSite
-    selection: Selection
-    warnings: list[Problem]
-
-
 def check_site(
-    project: Project, schedule: Schedule, base_url: str | None = None, jobs: int = 1, times: StageTimes | None = None
+    project: Project,
+    schedule: Schedule,
+    base_url: str | None = None,
+    jobs: int = 1,
+    times: StageTimes | None = None,
+    cache: Cache | None = None,
 ) -> Checked:
     """Load, validate, choose the posts to publish and merge them; write nothing.
 
     `schedule` says what counts as published: drafts and posts dated after its `today` wait unless included.
-    Bodies are parsed in `jobs` processes. Raises BuildFailed listing every problem.
+    Files are parsed in `jobs` processes, or taken from `cache` when unchanged. Raises BuildFailed
+    listing every problem.
     """
     times = times or StageTimes()
     with times.stage("load"):
-        loaded = load_content(project.content_dir, project.root, jobs)
+        loaded = load_content(project.content_dir, project.root, jobs, cache)
     with times.stage("validate"):
-        selection = select_posts(loaded, validate_content(loaded, base_url, jobs), schedule)
+        selection = select_posts(loaded, validate_content(loaded, base_url, jobs, cache), schedule)
     with times.stage("merge"):
         data = merge(selection.content)
         urls = Urls(base_url or selection.content.site.base_url)
@@ -97,30 +83,51 @@ def build(
     base_url: str | None = None,
     jobs: int = 1,
     times: StageTimes | None = None,
-) -> Built:
+    cache: Cache | None = None,
+    inputs: str = "",
+    in_place: bool = False,
+) -> Summary:
     """Build the site into `out_dir`; `base_url` (already checked) overrides the one in site.yaml.
 
-    Bodies are parsed and pages rendered in `jobs` processes; the output is the same for any number.
+    Bodies are parsed and pages rendered in `jobs` processes; with a `cache`, only what changed since
+    an earlier build is parsed and rendered, and files whose bytes are unchanged are kept. The output
+    is the same either way. `inputs` is the digest of everything read (`manifest.input_digest`),
+    recorded so that the next build can tell when there is nothing to do. `in_place` (for `serve`)
+    replaces only the changed files of the last build, one by one, and keeps its search index.
     """
     times = times or StageTimes()
+    if cache is not None:
+        cache.start_build()
     with _fewer_collections():
-        checked = check_site(project, schedule, base_url, jobs, times)
+        checked = check_site(project, schedule, base_url, jobs, times, cache)
         with times.stage("render"):
             urls = checked.urls
             rendered = render_site(
-                checked.data, checked.plan, project.templates_dir, project.static_dir, urls, project.root, jobs
+                checked.data, checked.plan, project.templates_dir, project.static_dir, urls, project.root, jobs, cache
             )
             schemas = schema_files(urls.base_url)
-            broken = page_link_problems(rendered.files, urls, rendered.templates, schemas)
+            broken = page_link_problems(rendered.files, urls, rendered.templates, schemas, jobs, cache)
             if broken:
                 raise BuildFailed(broken)
         with times.stage("write"):
             check_output_folder(out_dir, project.root, project.sources)
+            output = Output({**rendered.files, **schemas}, out_dir, manifest.read(cache, out_dir))
+            output.refuse_a_folder_made_by_hand()
             search = search_index.available()
-            finish = search_index.index_site if search else None
-            write_site({**rendered.files, **schemas}, out_dir, finish=finish)
+            written = output.update_in_place() if in_place and output.can_update_in_place() else output.write(search)
     no_search = [] if search else [Problem(str(out_dir), 1, 1, search_index.MISSING, severity="warning")]
-    return Built(rendered, checked.selection, checked.data.warnings + no_search)
+    summary = Summary(
+        rendered.page_counts,
+        rendered.static_count,
+        checked.data.warnings + no_search,
+        describe_unpublished(checked.selection),
+        rendered=tuple(rendered.fresh_pages),
+        written=written,
+    )
+    if cache is not None:
+        manifest.store(cache, out_dir, output.manifest(inputs, summary))
+        cache.save_and_forget_unused()
+    return summary
 
 
 @contextmanager

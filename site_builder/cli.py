@@ -12,16 +12,19 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from site_builder import __version__
-from site_builder import build as pipeline
-from site_builder.freeze import freeze_weeks
+from site_builder import __version__, manifest
+from site_builder.cache import CACHE_DIR, Cache
+from site_builder.manifest import Summary
 from site_builder.parallel import default_jobs
 from site_builder.problems import OUTPUT_FORMATS, BuildFailed, Problem, display_path, format_problem
-from site_builder.reference import content_reference, update_readme
-from site_builder.render import RenderedSite
+from site_builder.project import Project
 from site_builder.schedule import Schedule, describe_unpublished, today_from_environment
+from site_builder.search import available as search_available
 from site_builder.timing import StageTimes
 from site_builder.urls import Urls, check_base_url
+
+# The pipeline's modules (Jinja, pydantic, markdown-it...) are imported by the commands that use
+# them, so that a build with nothing to do answers before they would have loaded.
 
 DEFAULT_OUT = "_site"
 
@@ -31,7 +34,7 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
     # A terminated build unwinds like an interrupted one, so its staging folder is removed.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        project = pipeline.Project.at(Path.cwd(), getattr(args, "content", None))
+        project = Project.at(Path.cwd(), getattr(args, "content", None))
         status: int = args.run(args, project, stdout, stderr)
     except BuildFailed as failure:
         for problem in failure.problems:
@@ -64,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", type=_base_url, help="publish address; overrides base_url in content/site.yaml")
     _jobs_option(build)
     build.add_argument("--profile", action="store_true", help="print the time spent in each stage")
+    _cache_option(build)
     build.set_defaults(run=_build)
 
     check = commands.add_parser("check", help="validate content only; write nothing")
@@ -71,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     _schedule_options(check)
     _format_option(check)
     _jobs_option(check)
+    _cache_option(check)
     check.set_defaults(run=_check)
 
     serve = commands.add_parser(
@@ -80,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="output folder (default: _site)")
     serve.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default: 8000; 0: any free port)")
     serve.add_argument("--today", type=_date, help="date that counts as today (default: the UTC date)")
+    _cache_option(serve)
     serve.set_defaults(run=_serve)
 
     new_week = commands.add_parser("new-week", help="write the next week's post as a draft, from the latest one")
@@ -156,6 +162,18 @@ def _jobs_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _cache_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"build everything afresh, neither reading nor writing the cache in {CACHE_DIR}/",
+    )
+
+
+def _cache(args: argparse.Namespace, project: Project) -> Cache | None:
+    return None if args.no_cache else Cache(project.root / CACHE_DIR)
+
+
 def _content_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--content", type=Path, default=None, help="content folder (default: ./content)")
 
@@ -174,40 +192,61 @@ def _print_warnings(warnings: list[Problem], args: argparse.Namespace, stderr: T
         print(format_problem(warning, getattr(args, "format", "text")), file=stderr)
 
 
-def _build(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
+def _build(args: argparse.Namespace, project: Project, stdout: TextIO, stderr: TextIO) -> int:
     schedule = _schedule(args, args.drafts)
-    print(_timed_build(project, args.out, schedule, args, stderr, args.base_url), file=stdout)
+    cache = _cache(args, project)
+    print(_timed_build(project, args.out, schedule, args, stderr, cache, args.base_url), file=stdout)
     return 0
 
 
 def _timed_build(
-    project: pipeline.Project,
+    project: Project,
     out: Path,
     schedule: Schedule,
     args: argparse.Namespace,
     stderr: TextIO,
+    cache: Cache | None,
     base_url: str | None = None,
+    in_place: bool = False,
 ) -> str:
-    """Build; print warnings to `stderr` and return the summary (with the time per stage for `--profile`)."""
+    """Build, unless nothing changed; print warnings to `stderr` and return the summary (with the
+    time per stage for `--profile`)."""
     started = time.perf_counter()
     times = StageTimes()
-    built = pipeline.build(project, out, schedule, base_url, getattr(args, "jobs", 1), times)
-    _print_warnings(built.warnings, args, stderr)
-    lines = [_summary(built.rendered, out, time.perf_counter() - started), describe_unpublished(built.selection)]
-    if getattr(args, "profile", False):
+    options = manifest.Options(
+        project.root, project.sources, schedule.today, schedule.include_unpublished, base_url, search_available()
+    )
+    inputs, summary = manifest.finished_build(cache, out, options)
+    if summary is None:
+        from site_builder import build as pipeline
+
+        jobs = getattr(args, "jobs", 1)
+        summary = pipeline.build(project, out, schedule, base_url, jobs, times, cache, inputs, in_place)
+    _print_warnings(summary.warnings, args, stderr)
+    lines = [_summary(summary, out, time.perf_counter() - started), summary.unpublished]
+    if getattr(args, "profile", False) and not summary.up_to_date:
         lines.append(times.report())
     return "\n".join(line for line in lines if line)
 
 
-def _summary(site: RenderedSite, out: Path, seconds: float) -> str:
-    pages = _plural(sum(site.page_counts.values()), "page")
-    kinds = ", ".join(_plural(count, kind) for kind, count in site.page_counts.items())
-    static = _plural(site.static_count, "static file")
-    return f"Wrote {pages} ({kinds}) and {static} to {out}/ in {seconds:.2f} s"
+def _summary(summary: Summary, out: Path, seconds: float) -> str:
+    pages = _plural(sum(summary.page_counts.values()), "page")
+    kinds = ", ".join(_plural(count, kind) for kind, count in summary.page_counts.items())
+    static = _plural(summary.static_count, "static file")
+    if summary.up_to_date:
+        return f"Nothing changed: {out}/ is up to date ({pages}: {kinds}; and {static}), checked in {seconds:.2f} s"
+    line = f"Wrote {pages} ({kinds}) and {static} to {out}/ in {seconds:.2f} s"
+    total = sum(summary.page_counts.values())
+    if len(summary.rendered) < total:
+        line += f" ({len(summary.rendered)} of {_plural(total, 'page')} rendered, the rest unchanged from the cache)"
+    return line
 
 
-def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
-    checked = pipeline.check_site(project, _schedule(args, args.drafts), jobs=args.jobs)
+def _check(args: argparse.Namespace, project: Project, stdout: TextIO, stderr: TextIO) -> int:
+    from site_builder import build as pipeline
+
+    # Reads the cache a build left, never writes it: `check` writes nothing.
+    checked = pipeline.check_site(project, _schedule(args, args.drafts), jobs=args.jobs, cache=_cache(args, project))
     _print_warnings(checked.data.warnings, args, stderr)
     selection = checked.selection
     content = selection.content
@@ -220,7 +259,9 @@ def _check(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, 
     return 0
 
 
-def _freeze(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
+def _freeze(args: argparse.Namespace, project: Project, stdout: TextIO, stderr: TextIO) -> int:
+    from site_builder.freeze import freeze_weeks
+
     if args.refresh and not args.post_ids:
         print(
             "error: --refresh rewrites only the weeks you name, e.g. `site-builder freeze --refresh week-06`",
@@ -241,7 +282,7 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
+def _serve(args: argparse.Namespace, project: Project, stdout: TextIO, stderr: TextIO) -> int:
     from site_builder.livereload import LiveState
     from site_builder.scaffold import read_site_config
     from site_builder.serve import live_server, report_failure, watch_and_rebuild
@@ -249,8 +290,10 @@ def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, 
 
     schedule = _schedule(args, include_unpublished=True)
     live = LiveState()
+    # One cache for the whole run, kept in memory: a save re-parses and re-renders only what it touched.
+    cache = _cache(args, project) or Cache.in_memory()
     try:
-        print(_timed_build(project, args.out, schedule, args, stderr), file=stdout)
+        print(_timed_build(project, args.out, schedule, args, stderr, cache), file=stdout)
     except BuildFailed as failure:
         if not made_by_site_builder(args.out):
             raise
@@ -270,16 +313,22 @@ def _serve(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, 
             print(
                 "Watching content/, templates/ and static/; open pages reload on every save. Ctrl+C stops.", file=stdout
             )
+            print("(Search in the preview finds pages as they were when serve started.)", file=stdout)
             stdout.flush()
 
         watch_and_rebuild(
-            project.sources, lambda: _timed_build(project, args.out, schedule, args, stderr), live, stdout, ready
+            project.sources,
+            lambda: _timed_build(project, args.out, schedule, args, stderr, cache, in_place=True),
+            live,
+            stdout,
+            ready,
         )
     print("Stopped.", file=stdout)
     return 0
 
 
-def _new_week(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
+def _new_week(args: argparse.Namespace, project: Project, stdout: TextIO, stderr: TextIO) -> int:
+    from site_builder.freeze import freeze_weeks
     from site_builder.scaffold import new_week
 
     today = _schedule(args, False).today
@@ -294,7 +343,7 @@ def _new_week(args: argparse.Namespace, project: pipeline.Project, stdout: TextI
     return 0
 
 
-def _new_model(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
+def _new_model(args: argparse.Namespace, project: Project, stdout: TextIO, stderr: TextIO) -> int:
     from site_builder.scaffold import new_model
 
     path = new_model(project, args.id)
@@ -305,7 +354,9 @@ def _new_model(args: argparse.Namespace, project: pipeline.Project, stdout: Text
     return 0
 
 
-def _reference(args: argparse.Namespace, project: pipeline.Project, stdout: TextIO, stderr: TextIO) -> int:
+def _reference(args: argparse.Namespace, project: Project, stdout: TextIO, stderr: TextIO) -> int:
+    from site_builder.reference import content_reference, update_readme
+
     if args.update:
         update_readme(args.update)
         print(f"Updated the content reference in {args.update}", file=stdout)

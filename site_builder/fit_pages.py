@@ -31,6 +31,7 @@ from site_builder.fit import (
 )
 from site_builder.lock import ShownRow
 from site_builder.merge import SiteData
+from site_builder.reads import Reads
 from site_builder.schema import Device, HardwareFile
 from site_builder.urls import Urls
 
@@ -91,18 +92,33 @@ class DeviceVerdict:
 class FitView:
     """What templates ask of the estimate: row annotations, device verdicts, the method's constants."""
 
-    def __init__(self, content: Content, hardware: HardwareFile, urls: Urls) -> None:
-        self.content = content
+    def __init__(self, content: Content, hardware: HardwareFile, urls: Urls, reads: Reads | None = None) -> None:
+        self._content = content
         self.hardware = hardware
         self.estimation = hardware.estimation
         self.urls = urls
-        self.entries = entries(content, hardware.estimation)
+        self.reads = reads or Reads()
+        """Notes the records each page reads through this view, for the page cache."""
+        self._entries = entries(content, hardware.estimation)
         self.verdict_words = VERDICT_WORDS
         self.default_context = DEFAULT_CONTEXT
 
     @property
+    def entries(self) -> list[Entry]:
+        self.reads.every_model()
+        return self._entries
+
+    @property
     def flagged(self) -> list[Entry]:
         return [entry for entry in self.entries if entry.flag]
+
+    def _flagged_of(self, model_id: str) -> list[Entry]:
+        self.reads.model(model_id)
+        return [entry for entry in self._entries if entry.flag and entry.model.id == model_id]
+
+    def _model(self, model_id: str) -> Model | None:
+        self.reads.model(model_id)
+        return self._content.models.get(model_id)
 
     def page_url(self) -> str:
         return fit_url(self.urls)
@@ -125,7 +141,7 @@ class FitView:
 
     def row_estimate(self, row: ShownRow) -> Need | None:
         """The estimate for a leaderboard row with no reported VRAM."""
-        model = self.content.models.get(row.model)
+        model = self._model(row.model)
         return estimated_vram(model, row.quant, self.estimation) if model and not row.vram else None
 
     def row_flag(self, row: ShownRow) -> Entry | None:
@@ -133,8 +149,8 @@ class FitView:
         return next(
             (
                 entry
-                for entry in self.flagged
-                if entry.model.id == row.model and entry.format == row.quant and entry.reported_text == row.vram
+                for entry in self._flagged_of(row.model)
+                if entry.format == row.quant and entry.reported_text == row.vram
             ),
             None,
         )
@@ -142,7 +158,7 @@ class FitView:
     def quantization_flag(self, model_id: str, index: int) -> Entry | None:
         """The flagged entry of a record's quantization row, if its VRAM figure is implausible."""
         anchor = f"fit-{model_id}-quantizations-{index}"
-        return next((entry for entry in self.flagged if entry.anchor == anchor), None)
+        return next((entry for entry in self._flagged_of(model_id) if entry.anchor == anchor), None)
 
     def row_fits(self, row: ShownRow, vram_gb: float) -> str:
         """`yes`, `no` or `unknown`: whether the row's figure (or estimate) fits one card of `vram_gb` in VRAM."""
@@ -150,7 +166,7 @@ class FitView:
         if row.vram and not flagged:
             need = parse_size(row.vram).gb
         else:
-            model = self.content.models.get(row.model)
+            model = self._model(row.model)
             estimate = estimated_vram(model, row.quant, self.estimation) if model else None
             if estimate is None:
                 return "unknown"
@@ -173,8 +189,9 @@ class FitView:
     def _rows_on(self, device: Device, rows_of: Callable[[Model], Sequence[Any]]) -> list[tuple[Model, Any]]:
         """Record rows whose `hardware` is one of the device's aliases, with their model."""
         aliases = set(device.aliases)
+        self.reads.every_model()
         return [
-            (model, row) for model in self.content.models.values() for row in rows_of(model) if row.hardware in aliases
+            (model, row) for model in self._content.models.values() for row in rows_of(model) if row.hardware in aliases
         ]
 
     def offloaded_part(self, entry: Entry) -> str:
@@ -182,7 +199,7 @@ class FitView:
 
     def json_data(self) -> dict[str, Any]:
         estimation = self.estimation
-        sources = {source.id: source for source in self.content.site.sources}
+        sources = {source.id: source for source in self._content.site.sources}
         return {
             "defaults": {
                 "vram": DEFAULT_VRAM_GB,

@@ -16,9 +16,8 @@ from site_builder.problems import Problem, display_path
 
 def entry_problem(path: Path, folder: Path, root: Path, kind: str) -> Problem | None:
     """Why `path`, found in `folder`, may not be read; `kind` names what the folder holds ("content")."""
-    shown = display_path(path, root)
-    label = f"{display_path(folder, root)}/"
     if path.is_symlink():
+        shown, label = display_path(path, root), f"{display_path(folder, root)}/"
         try:
             target = path.resolve()
         except (OSError, RuntimeError):  # RuntimeError: a loop, on Python before 3.13
@@ -34,7 +33,7 @@ def entry_problem(path: Path, folder: Path, root: Path, kind: str) -> Problem | 
     except OSError:
         return None  # Reading it reports the reason (a dangling link is "file not found").
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        return Problem(shown, 1, 1, "not a regular file; only files and folders are read")
+        return Problem(display_path(path, root), 1, 1, "not a regular file; only files and folders are read")
     return None
 
 

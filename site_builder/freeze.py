@@ -6,22 +6,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from site_builder.build import Project
 from site_builder.content import Content, Post
 from site_builder.load import FROZEN_DIR, POSTS_DIR, load_content
 from site_builder.lock import WeekLock
 from site_builder.merge import leaderboard_for, lock_of
 from site_builder.problems import BuildFailed, Problem, display_path
+from site_builder.project import Project
 from site_builder.schedule import status_of
 from site_builder.validate import validate_content
+from site_builder.write import replace_file
 
 HEADER = """\
 # Week {week} as published. Written by `site-builder freeze`; do not edit by hand.
@@ -103,13 +102,4 @@ def lock_text(post: Post, week: WeekLock) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_file(path, text.encode("utf-8"))

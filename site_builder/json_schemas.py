@@ -6,6 +6,7 @@ write, then completes and checks keys as the editor types.
 
 from __future__ import annotations
 
+import functools
 import json
 
 from pydantic import BaseModel
@@ -39,6 +40,7 @@ def json_schema(base_url: str, name: str) -> dict[str, object]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": schema_url(base_url, name), **schema}
 
 
+@functools.cache
 def schema_files(base_url: str) -> dict[str, bytes]:
     """Output path to JSON text, for every content schema."""
     return {

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
+from site_builder.cache import Cache, digest
 from site_builder.content import Post
+from site_builder.parallel import cached_map
 from site_builder.problems import Problem
 from site_builder.urls import Urls
 
@@ -87,26 +90,50 @@ class _Page(HTMLParser):
                 self.targets.append(value)
 
 
+@dataclass(frozen=True)
+class Anchors:
+    """What the link check needs of a page: the ids it holds and the links it makes."""
+
+    ids: frozenset[str]
+    targets: tuple[str, ...]
+
+
+def page_anchors(_: None, body: bytes) -> Anchors:
+    parser = _Page()
+    parser.feed(body.decode("utf-8"))
+    parser.close()
+    return Anchors(frozenset(parser.ids), tuple(parser.targets))
+
+
 def page_link_problems(
-    files: Mapping[str, bytes], urls: Urls, templates: Mapping[str, str], extra_files: Iterable[str] = ()
+    files: Mapping[str, bytes],
+    urls: Urls,
+    templates: Mapping[str, str],
+    extra_files: Iterable[str] = (),
+    jobs: int = 1,
+    cache: Cache | None = None,
 ) -> list[Problem]:
     """Links on rendered pages that lead to no file, or to no id on their page; `templates` names each
-    page's template, where the problem is reported. Linear in the size of the site: each page is parsed once."""
+    page's template, where the problem is reported. Linear in the size of the site: each page is parsed
+    once (in `jobs` processes; not at all when `cache` has seen its bytes), each distinct link checked once."""
     known = set(files) | set(extra_files)
-    pages: dict[str, _Page] = {}
-    for path, body in files.items():
-        if path.endswith(".html"):
-            parser = _Page()
-            parser.feed(body.decode("utf-8"))
-            parser.close()
-            pages[path] = parser
+    paths = [path for path in files if path.endswith(".html")]
+    keys = [digest(files[path]) for path in paths]
+    parsed, _ = cached_map(cache, "anchors", page_anchors, None, [files[path] for path in paths], keys, jobs)
+    pages = dict(zip(paths, parsed, strict=True))
+    checked: dict[tuple[str, str], str | None] = {}
     problems = []
     for path, page in pages.items():
         page_path = path.removesuffix("index.html") if path.endswith("index.html") else posixpath.dirname(path) + "/"
         if page_path == "/":
             page_path = ""
         for target in page.targets:
-            message = _target_problem(target, page_path, path, urls, known, pages)
+            # A site-root link means the same on every page, a relative one on every page of its folder;
+            # one with no path (`#id`, `?q`) is about its own page.
+            where = path if not target or target[0] in "#?" else ("" if target.startswith("/") else page_path)
+            if (target, where) not in checked:
+                checked[target, where] = _target_problem(target, page_path, path, urls, known, pages)
+            message = checked[target, where]
             if message:
                 template = templates.get(path, "base.html")
                 problems.append(Problem(f"templates/{template}", 1, 1, f"page /{path} {message}"))
@@ -114,7 +141,7 @@ def page_link_problems(
 
 
 def _target_problem(
-    target: str, page_path: str, page_file: str, urls: Urls, known: set[str], pages: Mapping[str, _Page]
+    target: str, page_path: str, page_file: str, urls: Urls, known: set[str], pages: Mapping[str, Anchors]
 ) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from site_builder.cache import Cache, digest
 from site_builder.characters import unsafe_characters
 from site_builder.folders import entry_problem
-from site_builder.parallel import map_in_order
+from site_builder.parallel import cached_map
 from site_builder.problems import BuildFailed, LineIndex, Problem, display_path, position_of_offset
 from site_builder.schema import DEFAULT_MAX_FILE_SIZE_MB
 from site_builder.yaml_source import YamlDocument, YamlProblem, normalise_text, read_yaml
@@ -32,6 +33,8 @@ class SourceFile:
 
     id: str
     path: str
+    digest: str = field(default="", compare=False)
+    """A hash of the file's text: what was made from it can be cached under it."""
 
 
 @dataclass(frozen=True)
@@ -66,10 +69,11 @@ class LoadedContent:
     """`hardware.yaml`, when the site has one."""
 
 
-def load_content(content_dir: Path, root: Path, jobs: int = 1) -> LoadedContent:
+def load_content(content_dir: Path, root: Path, jobs: int = 1, cache: Cache | None = None) -> LoadedContent:
     """Read `site.yaml`, `models/*.yaml`, `posts/*.md`, `frozen/*.yaml` and `hardware.yaml`, keeping every problem.
 
-    Files are read in `jobs` processes; the result does not depend on how many.
+    Files are parsed in `jobs` processes, or taken from `cache` when their text is unchanged; the
+    result does not depend on either.
     """
     if not content_dir.is_dir():
         raise BuildFailed([Problem(display_path(content_dir, root), 1, 1, "content folder not found")])
@@ -77,15 +81,15 @@ def load_content(content_dir: Path, root: Path, jobs: int = 1) -> LoadedContent:
     refused = _check_entries(content_dir, root, problems)
     site: LoadedYaml | None = None
     if SITE_FILE not in refused:
-        site, site_problems = _load_yaml(Reading(root, _megabytes(DEFAULT_MAX_FILE_SIZE_MB)), content_dir / SITE_FILE)
+        site, site_problems = read_file(Reading(root, _megabytes(DEFAULT_MAX_FILE_SIZE_MB)), content_dir / SITE_FILE)
         problems.extend(site_problems)
-    folders = Folders(content_dir, root, Reading(root, _size_limit(site)), refused, jobs, problems)
-    model_paths, models = folders.read(MODELS_DIR, ".yaml", _load_yaml)
-    post_paths, posts = folders.read(POSTS_DIR, ".md", _load_post)
-    _, locks = folders.read(FROZEN_DIR, ".yaml", _load_yaml)
+    folders = Folders(content_dir, root, Reading(root, _size_limit(site)), refused, jobs, problems, cache)
+    model_paths, models = folders.read(MODELS_DIR, ".yaml", parse_yaml)
+    post_paths, posts = folders.read(POSTS_DIR, ".md", parse_post)
+    _, locks = folders.read(FROZEN_DIR, ".yaml", parse_yaml)
     hardware: LoadedYaml | None = None
     if (content_dir / HARDWARE_FILE).exists() and HARDWARE_FILE not in refused:
-        hardware, hardware_problems = _load_yaml(folders.reading, content_dir / HARDWARE_FILE)
+        hardware, hardware_problems = read_file(folders.reading, content_dir / HARDWARE_FILE)
         problems.extend(hardware_problems)
     return LoadedContent(
         site=site,
@@ -102,9 +106,14 @@ def load_content(content_dir: Path, root: Path, jobs: int = 1) -> LoadedContent:
 Loaded = TypeVar("Loaded")
 
 
+Parse = Callable[[None, tuple[SourceFile, str]], tuple[Loaded | None, list[Problem]]]
+"""Turns a file's text into what was read of it (None if nothing could be) and its problems."""
+
+
 @dataclass(frozen=True)
 class Folders:
-    """Reads the files of content/'s folders, in `jobs` processes, gathering their problems."""
+    """Reads the files of content/'s folders, gathering their problems; unchanged files come from
+    the cache, the others are parsed in `jobs` processes."""
 
     content_dir: Path
     root: Path
@@ -112,16 +121,21 @@ class Folders:
     refused: set[str]
     jobs: int
     problems: list[Problem]
+    cache: Cache | None = None
 
-    def read(
-        self, name: str, suffix: str, read: Callable[[Reading, Path], tuple[Loaded | None, list[Problem]]]
-    ) -> tuple[list[Path], list[Loaded | None]]:
+    def read(self, name: str, suffix: str, parse: Parse[Loaded]) -> tuple[list[Path], list[Loaded | None]]:
         """The folder's files and what was read of each (None where it could not be read)."""
         paths = [] if name in self.refused else _files(self.content_dir, name, suffix, self.root, self.problems)
-        results = map_in_order(read, self.reading, paths, self.jobs)
-        for _, found in results:
-            self.problems.extend(found)
-        return paths, [item for item, _ in results]
+        texts = [self.reading.text(path) for path in paths]
+        readable = [(file, text) for file, text, _ in texts if file is not None and text is not None]
+        keys = [digest(name, file.path, file.digest) for file, _ in readable]
+        parsed = iter(cached_map(self.cache, "read", parse, None, readable, keys, self.jobs)[0])
+        results: list[Loaded | None] = []
+        for file, _, found in texts:
+            item, parse_problems = next(parsed) if file is not None else (None, [])
+            self.problems.extend(found + parse_problems)
+            results.append(item)
+        return paths, results
 
 
 @dataclass(frozen=True)
@@ -137,6 +151,14 @@ class Reading:
 
     root: Path
     limit: SizeLimit
+
+    def text(self, path: Path) -> tuple[SourceFile | None, str | None, list[Problem]]:
+        """The file (with its digest) and its normalised text, or None and why it could not be read."""
+        problems: list[Problem] = []
+        text = _read_text(path, self.root, self.limit, problems)
+        if text is None:
+            return None, None, problems
+        return SourceFile(path.stem, display_path(path, self.root), digest(text)), text, problems
 
 
 def _megabytes(limit: float) -> SizeLimit:
@@ -212,29 +234,31 @@ def _read_text(path: Path, root: Path, limit: SizeLimit, problems: list[Problem]
     return None
 
 
-def _load_yaml(reading: Reading, path: Path) -> tuple[LoadedYaml | None, list[Problem]]:
-    problems: list[Problem] = []
-    text = _read_text(path, reading.root, reading.limit, problems)
-    if text is None:
+def read_file(reading: Reading, path: Path) -> tuple[LoadedYaml | None, list[Problem]]:
+    """One YAML file outside the folders (site.yaml, hardware.yaml): read and parsed here."""
+    file, text, problems = reading.text(path)
+    if file is None or text is None:
         return None, problems
-    file = SourceFile(path.stem, display_path(path, reading.root))
+    loaded, parse_problems = parse_yaml(None, (file, text))
+    return loaded, problems + parse_problems
+
+
+def parse_yaml(_: None, file_and_text: tuple[SourceFile, str]) -> tuple[LoadedYaml | None, list[Problem]]:
+    file, text = file_and_text
     try:
-        return LoadedYaml(file, read_yaml(text)), problems
+        return LoadedYaml(file, read_yaml(text)), []
     except YamlProblem as error:
-        problems.extend(_yaml_problems(file, error))
-        return None, problems
+        return None, _yaml_problems(file, error)
 
 
 def _yaml_problems(file: SourceFile, error: YamlProblem) -> list[Problem]:
     return [Problem(file.path, each.position.line, each.position.column, each.message) for each in error.each()]
 
 
-def _load_post(reading: Reading, path: Path) -> tuple[LoadedPost | None, list[Problem]]:
+def parse_post(_: None, file_and_text: tuple[SourceFile, str]) -> tuple[LoadedPost | None, list[Problem]]:
+    file, text = file_and_text
     problems: list[Problem] = []
-    text = _read_text(path, reading.root, reading.limit, problems)
-    if text is None:
-        return None, problems
-    return read_post(SourceFile(path.stem, display_path(path, reading.root)), text, problems), problems
+    return read_post(file, text, problems), problems
 
 
 def read_post(file: SourceFile, text: str, problems: list[Problem]) -> LoadedPost | None:

@@ -52,6 +52,9 @@ class CheckedBody:
     """Every `post:` link, so a build that leaves a post out can refuse links to it."""
     site_links: list[SiteLink] = field(default_factory=list)
     """Every relative or site-root link and image, checked against the site's files once they are planned."""
+    names: dict[str, bool] = field(default_factory=dict)
+    """Every `model:` and `post:` target, and whether it named a known model or post: the check
+    holds for another site exactly when each answer is the same there."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,23 @@ def check_body(body: str, title: str, urls: Urls | None, model_ids: set[str], po
     problems = link_problems(tokens, body, model_ids, post_ids) + heading_link_problems(tokens, body)
     links = post_links(tokens, body)  # before rendering turns `post:` into page URLs
     targets = site_links(tokens, body)
-    return CheckedBody(_render(tokens, title, urls), problems, links, targets)
+    names = named_targets(tokens, model_ids, post_ids)
+    return CheckedBody(_render(tokens, title, urls), problems, links, targets, names)
+
+
+def named_targets(tokens: list[Token], model_ids: set[str], post_ids: set[str]) -> dict[str, bool]:
+    """Each `model:`/`post:` target of the body, and whether it names a known model or post."""
+    return {
+        url: knows_name(url, model_ids, post_ids)
+        for block in tokens
+        for token, _ in _links(block.children or [], None)
+        if (url := str(token.attrGet("href") or token.attrGet("src") or "")).startswith((MODEL_SCHEME, POST_SCHEME))
+    }
+
+
+def knows_name(url: str, model_ids: set[str], post_ids: set[str]) -> bool:
+    known = model_ids if url.startswith(MODEL_SCHEME) else post_ids
+    return url.split(":", 1)[1] in known
 
 
 def _render(tokens: list[Token], title: str, urls: Urls | None) -> str:

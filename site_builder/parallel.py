@@ -15,7 +15,10 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from site_builder.cache import Cache
 
 Context = TypeVar("Context")
 Item = TypeVar("Item")
@@ -78,3 +81,28 @@ def _start_method() -> BaseContext:
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def cached_map(
+    cache: Cache | None,
+    kind: str,
+    function: Callable[[Context, Item], Result],
+    context: Context,
+    items: Sequence[Item],
+    keys: Sequence[str],
+    jobs: int,
+    still_valid: Callable[[Result], bool] = lambda result: True,
+) -> tuple[list[Result], list[int]]:
+    """`map_in_order(function, context, items, jobs)`, taking from `cache` every result whose key it
+    holds (and that is `still_valid`), computing only the others, and keeping those for next time.
+    An empty key means "never cached". Also returns which items were computed (by index)."""
+    if cache is None:
+        return map_in_order(function, context, items, jobs), list(range(len(items)))
+    results: list[Result | None] = [cache.get(kind, key) if key else None for key in keys]
+    missing = [index for index, result in enumerate(results) if result is None or not still_valid(result)]
+    made = map_in_order(function, context, [items[index] for index in missing], jobs)
+    for index, result in zip(missing, made, strict=True):
+        results[index] = result
+        if keys[index]:
+            cache.put(kind, keys[index], result)
+    return results, missing  # type: ignore[return-value] # every None was replaced above

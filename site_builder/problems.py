@@ -77,8 +77,10 @@ class BuildFailed(Exception):
 
 def display_path(path: Path, root: Path) -> str:
     """A path as the editor typed it: relative to the site root when inside it."""
-    relative = os.path.relpath(path.absolute(), root.absolute())
-    return Path(relative).as_posix() if not relative.startswith("..") else path.absolute().as_posix()
+    # abspath, not resolve(): a link must be shown as the editor named it, not as where it leads.
+    absolute = os.path.abspath(path)  # noqa: PTH100
+    relative = os.path.relpath(absolute, os.path.abspath(root))  # noqa: PTH100
+    return relative.replace(os.sep, "/") if not relative.startswith("..") else Path(absolute).as_posix()
 
 
 def _printable(text: str) -> str:

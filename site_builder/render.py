@@ -16,17 +16,23 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
+import jinja2.meta
 import markupsafe
 
+from site_builder.cache import Cache, digest, tool_fingerprint
 from site_builder.changes import changes_by_week
 from site_builder.downloads import DownloadUrls, dataset_json_ld, download_files
 from site_builder.feeds import feed_files, feed_url, sitemap_files, sitemap_pages
+from site_builder.fingerprint import Unknown, fingerprint
 from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
 from site_builder.json_schemas import schema_files
 from site_builder.merge import SiteData
-from site_builder.parallel import map_in_order
+from site_builder.parallel import cached_map
 from site_builder.problems import BuildFailed, Problem, display_path
+from site_builder.reads import Reads, TrackedModels, record_versions
+from site_builder.search import available as search_available
 from site_builder.table_data import register as register_table_helpers
 from site_builder.urls import Urls, output_file
 
@@ -52,6 +58,8 @@ class RenderedSite:
     """Printed by the command line; they do not stop the build."""
     templates: dict[str, str] = field(default_factory=dict)
     """Each page's output path to its template, where a broken link on the page is reported."""
+    fresh_pages: list[str] = field(default_factory=list)
+    """Output paths of the pages rendered by this build; the others came from the cache."""
 
 
 def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
@@ -85,29 +93,144 @@ def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
 
 
 def render_site(
-    data: SiteData, plan: SitePlan, templates_dir: Path, static_dir: Path, urls: Urls, root: Path, jobs: int = 1
+    data: SiteData,
+    plan: SitePlan,
+    templates_dir: Path,
+    static_dir: Path,
+    urls: Urls,
+    root: Path,
+    jobs: int = 1,
+    cache: Cache | None = None,
 ) -> RenderedSite:
-    """Render every page (in `jobs` processes) and gather static files; raise BuildFailed with every
-    template problem."""
+    """Render every page (in `jobs` processes; from `cache` where a page's template, context and the
+    records it read are unchanged) and gather static files; raise BuildFailed with every template problem."""
     refused = tree_problems(templates_dir, root, "templates") + tree_problems(static_dir, root, "static files")
     if refused:
         raise BuildFailed(refused)
     static_files = _static_files(static_dir)
     pages = plan.pages
-    renderer = PageRenderer(data, pages, templates_dir, static_files, urls, root)
+    bytecode = TemplateBytecode(cache) if cache else None
+    renderer = PageRenderer(data, pages, templates_dir, static_files, urls, root, bytecode=bytecode)
+    keys = page_keys(renderer, cache)
+    models = data.content.models
+    results, fresh = cached_map(
+        cache,
+        "page",
+        _render_one,
+        renderer,
+        range(len(pages)),
+        keys,
+        jobs,
+        lambda done: record_versions(set(done.records), models) == done.records,
+    )
     problems: list[Problem] = []
     files: dict[str, bytes] = {f"static/{name}": body for name, body in static_files.items()}
     files.update(plan.generated)
-    for page, (html, found) in zip(pages, map_in_order(_render_one, renderer, range(len(pages)), jobs), strict=True):
-        problems.extend(found)
-        if html is not None:
-            files[output_file(page.url, urls.prefix)] = html
+    for page, done in zip(pages, results, strict=True):
+        problems.extend(done.problems)
+        if done.html is not None:
+            files[output_file(page.url, urls.prefix)] = done.html
     if problems:
         raise BuildFailed(problems)
     files.update(sitemap_files(sitemap_pages(files), urls))
     counts = dict(Counter(page.kind for page in pages))
     templates = {output_file(page.url, urls.prefix): page.template for page in pages}
-    return RenderedSite(dict(sorted(files.items())), counts, len(static_files), urls.base_url, data.warnings, templates)
+    return RenderedSite(
+        dict(sorted(files.items())),
+        counts,
+        len(static_files),
+        urls.base_url,
+        data.warnings,
+        templates,
+        [output_file(pages[index].url, urls.prefix) for index in fresh],
+    )
+
+
+def page_keys(renderer: PageRenderer, cache: Cache | None = None) -> list[str]:
+    """Each page's cache key: its templates, the site-wide inputs of every page, and its own context
+    ("" for a page whose context cannot be described: it is always rendered)."""
+    closures = template_closures(renderer.environment, renderer.templates_dir, cache)
+    shared = site_wide_inputs(renderer)
+    keys = []
+    memo: dict[int, str] = {}
+    for page in renderer.pages:
+        try:
+            keys.append(digest(shared, closures.get(page.template, ""), fingerprint(page, memo)))
+        except Unknown:
+            keys.append("")
+    return keys
+
+
+def site_wide_inputs(renderer: PageRenderer) -> str:
+    """What every page may read besides its context: the tool, the site's address and settings, the
+    devices, the static files' versions (records read through globals are tracked per page)."""
+    content = renderer.data.content
+    statics = sorted((name, digest(body)) for name, body in renderer.static_files.items())
+    return digest(
+        tool_fingerprint(),
+        renderer.urls.base_url,
+        fingerprint(content.site),
+        fingerprint(content.hardware),
+        fingerprint(statics),
+        str(feed_url(renderer.data, renderer.urls)),
+        str(search_available()),
+    )
+
+
+def template_closures(env: jinja2.Environment, templates_dir: Path, cache: Cache | None = None) -> dict[str, str]:
+    """For each template, a digest of its text and of every template it extends, includes or imports.
+
+    A template naming another through an expression could use any: it depends on all of them.
+    """
+    texts = {name: (templates_dir / name).read_text(encoding="utf-8") for name in env.list_templates()}
+    keys = [digest(text) for text in texts.values()]
+    found, _ = cached_map(cache, "uses", _referenced_templates, env, list(texts.values()), keys, jobs=1)
+    references = dict(zip(texts, found, strict=True))
+    everything = digest(*(f"{name}\0{text}" for name, text in sorted(texts.items())))
+    closures = {}
+    for name in texts:
+        reached = _reached(name, references)
+        closures[name] = (
+            everything if reached is None else digest(*(f"{each}\0{texts.get(each, '')}" for each in sorted(reached)))
+        )
+    return closures
+
+
+def _referenced_templates(env: jinja2.Environment, text: str) -> set[str] | None:
+    """The templates `text` names; None when it names one through an expression."""
+    try:
+        found = list(jinja2.meta.find_referenced_templates(env.parse(text)))
+    except jinja2.TemplateSyntaxError:
+        return set()  # reported when the page is rendered
+    return None if None in found else {str(each) for each in found}
+
+
+class TemplateBytecode(jinja2.BytecodeCache):
+    """Compiled templates, kept in the build cache: signed there, so never loaded from a file that
+    this user's builds did not write (Jinja's own file cache would load any)."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        compiled = self.cache.get("template", digest(bucket.key, bucket.checksum or ""))
+        if isinstance(compiled, bytes):
+            bucket.bytecode_from_string(compiled)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.cache.put("template", digest(bucket.key, bucket.checksum or ""), bucket.bytecode_to_string())
+
+
+def _reached(name: str, references: Mapping[str, set[str] | None]) -> set[str] | None:
+    """Every template `name` uses, itself included; None when it may use any."""
+    reached, waiting = {name}, [name]
+    while waiting:
+        used = references.get(waiting.pop(), set())
+        if used is None:
+            return None
+        waiting += [each for each in used if each not in reached]
+        reached |= used
+    return reached
 
 
 @dataclass(frozen=True)
@@ -143,26 +266,45 @@ class PageRenderer:
     static_files: Mapping[str, bytes]
     urls: Urls
     root: Path
+    reads: Reads = field(default_factory=Reads)
+    """The records the page being rendered has read through the template globals."""
+    bytecode: jinja2.BytecodeCache | None = None
 
     @functools.cached_property
     def environment(self) -> jinja2.Environment:
-        return make_environment(self.templates_dir, self.urls, self.data, self.static_files)
+        env = make_environment(self.templates_dir, self.urls, self.data, self.static_files, self.reads)
+        env.bytecode_cache = self.bytecode
+        return env
 
     def __getstate__(self) -> dict[str, Any]:
-        # A Jinja environment does not pickle; a worker started without fork makes its own.
-        return {key: value for key, value in self.__dict__.items() if key != "environment"}
+        # A Jinja environment does not pickle, nor should the cache: a worker started without fork
+        # makes its own environment and compiles the templates itself.
+        return {key: value for key, value in self.__dict__.items() if key not in ("environment", "bytecode")}
 
 
-def _render_one(renderer: PageRenderer, index: int) -> tuple[bytes | None, list[Problem]]:
+@dataclass(frozen=True)
+class RenderedPage:
+    html: bytes | None
+    """None when the page failed: its problems say why."""
+    problems: list[Problem]
+    records: dict[str, str]
+    """The digest of each record the page read through the globals: it is reused while they match."""
+
+
+def _render_one(renderer: PageRenderer, index: int) -> RenderedPage:
     problems: list[Problem] = []
     page = renderer.pages[index]
+    renderer.reads.start()
     html = _render_page(renderer.environment, page, renderer.templates_dir, renderer.root, problems)
-    return (html.encode("utf-8") if html is not None else None), problems
+    records = record_versions(renderer.reads.ids, renderer.data.content.models)
+    return RenderedPage(html.encode("utf-8") if html is not None else None, problems, records)
 
 
 def make_environment(
-    templates_dir: Path, urls: Urls, data: SiteData, static_files: Mapping[str, bytes]
+    templates_dir: Path, urls: Urls, data: SiteData, static_files: Mapping[str, bytes], reads: Reads | None = None
 ) -> jinja2.Environment:
+    """The Jinja environment of every page; `reads` notes which records a page reads through its globals."""
+    reads = reads or Reads()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
@@ -178,14 +320,19 @@ def make_environment(
         tiers=data.content.site.ordered_tiers(),
         sources={source.id: source for source in data.content.site.sources},
         asset=functools.partial(_asset_url, urls, versions),
-        fit=FitView(data.content, data.content.hardware, urls) if data.content.hardware else None,
+        fit=FitView(data.content, data.content.hardware, urls, reads) if data.content.hardware else None,
         feed_url=feed_url(data, urls),
         downloads=DownloadUrls(urls),
-        dataset_json_ld=lambda: markupsafe.Markup(dataset_json_ld(data, urls)),
+        dataset_json_ld=functools.partial(_dataset, data, urls, reads),
     )
     env.filters["number"] = lambda value: f"{value:g}"
-    register_table_helpers(env, data)
+    register_table_helpers(env, TrackedModels(data.content.models, reads))
     return env
+
+
+def _dataset(data: SiteData, urls: Urls, reads: Reads) -> markupsafe.Markup:
+    reads.every_model()
+    return markupsafe.Markup(dataset_json_ld(data, urls))
 
 
 def _asset_url(urls: Urls, versions: Mapping[str, str], name: str) -> str:

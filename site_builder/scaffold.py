@@ -19,6 +19,7 @@ from site_builder import build as pipeline
 from site_builder.json_schemas import schema_comment
 from site_builder.load import MODELS_DIR, POSTS_DIR, SITE_FILE
 from site_builder.problems import BuildFailed, Problem, display_path
+from site_builder.project import Project
 from site_builder.schema import SLUG_PATTERN, SiteConfig
 from site_builder.validate import parse_document
 from site_builder.yaml_source import YamlProblem, read_yaml
@@ -42,7 +43,7 @@ class NewWeek:
     date: dt.date
 
 
-def new_week(project: pipeline.Project) -> NewWeek:
+def new_week(project: Project) -> NewWeek:
     """Write the post after the latest one: week + 1, date + 7 days, its picks and wait list kept, marked draft."""
     content = pipeline.check(project)
     posts_dir = project.content_dir / POSTS_DIR
@@ -146,7 +147,7 @@ vendor: ""  # who released it
 """
 
 
-def new_model(project: pipeline.Project, model_id: str) -> Path:
+def new_model(project: Project, model_id: str) -> Path:
     """Write a commented record skeleton for `model_id`; it passes `check` once name and vendor are filled in."""
     path = project.content_dir / MODELS_DIR / f"{model_id}.yaml"
     shown = display_path(path, project.root)
@@ -161,7 +162,7 @@ def new_model(project: pipeline.Project, model_id: str) -> Path:
     return path
 
 
-def read_site_config(project: pipeline.Project) -> SiteConfig:
+def read_site_config(project: Project) -> SiteConfig:
     """Only site.yaml, so a half-written record elsewhere does not stop a new one (or the preview)."""
     path = project.content_dir / SITE_FILE
     shown = display_path(path, project.root)

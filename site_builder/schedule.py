@@ -10,11 +10,13 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from site_builder.content import Content, Post
-from site_builder.load import LoadedContent
 from site_builder.problems import BuildFailed, Problem
+
+if TYPE_CHECKING:  # only named in annotations: `site-builder build` with nothing to do imports little
+    from site_builder.content import Content, Post
+    from site_builder.load import LoadedContent
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import jinja2
 from site_builder.charts import model_charts, tier_chart
 from site_builder.content import Model
 from site_builder.figures import Size, Speed, parse_size, parse_speed
-from site_builder.merge import ShownTable, SiteData
+from site_builder.merge import ShownTable
 from site_builder.schema import ModelRecord
 from site_builder.search import available as search_available
 
@@ -58,10 +58,9 @@ def cited_sources(record: ModelRecord) -> list[str]:
     return list(dict.fromkeys(cited))
 
 
-def register(env: jinja2.Environment, data: SiteData) -> None:
+def register(env: jinja2.Environment, models: Mapping[str, Model]) -> None:
     env.filters["size_gb"] = size_gb
     env.filters["speed_low"] = speed_low
-    models = data.content.models
     env.globals.update(
         models=models,
         licences_of=lambda tables: licences_of(tables, models),

@@ -18,11 +18,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
+from site_builder.cache import Cache, digest
 from site_builder.content import Content, Lock, Model, Post, row_name, unknown
 from site_builder.load import LoadedContent, LoadedPost, LoadedYaml
 from site_builder.lock import WeekLock
-from site_builder.markdown import CheckedBody, LinkProblem, check_body
-from site_builder.parallel import map_in_order
+from site_builder.markdown import CheckedBody, LinkProblem, check_body, knows_name
+from site_builder.parallel import cached_map
 from site_builder.problems import BuildFailed, Problem
 from site_builder.schema import (
     SLUG_PATTERN,
@@ -87,7 +88,9 @@ class Known:
             report.at(loc, unknown("source", source_id, self.source_ids, "sources in content/site.yaml"))
 
 
-def validate_content(loaded: LoadedContent, base_url: str | None = None, jobs: int = 1) -> Content:
+def validate_content(
+    loaded: LoadedContent, base_url: str | None = None, jobs: int = 1, cache: Cache | None = None
+) -> Content:
     """Check everything; raise BuildFailed with every problem, or return typed content.
 
     Post bodies are parsed once, in `jobs` processes: the parse is checked here and its HTML
@@ -111,7 +114,7 @@ def validate_content(loaded: LoadedContent, base_url: str | None = None, jobs: i
             _check_record(models[item.file.id].record, known, _reporter(item, problems))
     metas = [_post_meta(item, problems) for item in loaded.posts]
     urls = Urls(base_url or site.base_url) if site else None
-    bodies = _check_bodies(loaded.posts, metas, urls, known, jobs)
+    bodies = _check_bodies(loaded.posts, metas, urls, known, jobs, cache)
     for post, body in zip(loaded.posts, bodies, strict=True):
         problems.extend(_located(post, found) for found in body.problems)
     picks = [
@@ -248,12 +251,21 @@ def _post_meta(item: LoadedPost, problems: list[Problem]) -> PostFrontMatter | N
 
 
 def _check_bodies(
-    posts: list[LoadedPost], metas: list[PostFrontMatter | None], urls: Urls | None, known: Known, jobs: int
+    posts: list[LoadedPost],
+    metas: list[PostFrontMatter | None],
+    urls: Urls | None,
+    known: Known,
+    jobs: int,
+    cache: Cache | None,
 ) -> list[CheckedBody]:
+    """Parse and check each body, or take it from `cache` when the body, its title and the site's
+    address are unchanged and its `model:`/`post:` links still name the same known things."""
     # Every model file counts as known, valid or not: a record's own mistakes are reported on it.
     targets = LinkTargets(urls, set(known.models) | known.invalid_model_ids, known.post_ids)
     bodies = [(item.body, meta.title if meta else "") for item, meta in zip(posts, metas, strict=True)]
-    return map_in_order(_check_body, targets, bodies, jobs)
+    base = urls.base_url if urls else ""
+    keys = [digest(body, title, base) for body, title in bodies]
+    return cached_map(cache, "body", _check_body, targets, bodies, keys, jobs, targets.still_holds)[0]
 
 
 @dataclass(frozen=True)
@@ -261,6 +273,10 @@ class LinkTargets:
     urls: Urls | None
     model_ids: set[str]
     post_ids: set[str]
+
+    def still_holds(self, checked: CheckedBody) -> bool:
+        """Whether a body checked against other targets passes the same way against these."""
+        return all(knows_name(url, self.model_ids, self.post_ids) == known for url, known in checked.names.items())
 
 
 def _check_body(targets: LinkTargets, body_and_title: tuple[str, str]) -> CheckedBody:

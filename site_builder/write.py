@@ -51,6 +51,9 @@ def made_by_site_builder(out_dir: Path) -> bool:
         return False
 
 
+FOREIGN_FOLDER = "output folder exists and was not made by site-builder; remove it or choose another --out"
+
+
 def check_output_folder(out_dir: Path, root: Path, sources: list[Path]) -> None:
     """Refuse an output folder that would replace the site or its sources, or land inside a source folder."""
     out = out_dir.resolve()
@@ -61,7 +64,7 @@ def check_output_folder(out_dir: Path, root: Path, sources: list[Path]) -> None:
         if folder in out.parents:
             _refuse(out_dir, f"output folder is inside {folder}, which is read as input; choose another --out")
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not made_by_site_builder(out))):
-        _refuse(out_dir, "output folder exists and was not made by site-builder; remove it or choose another --out")
+        _refuse(out_dir, FOREIGN_FOLDER)
 
 
 def _refuse(out_dir: Path, message: str) -> None:
@@ -72,20 +75,29 @@ LOCK_WAIT_SECONDS = 10.0
 """How long a build waits for another one writing the same folder before giving up."""
 
 
+Keep = Callable[[str], Path | None]
+"""For an output path, the existing file that already holds its bytes (to link, not rewrite), if any."""
+
+
 def write_site(
     files: Mapping[str, bytes],
     out_dir: Path,
     lock_wait: float | None = None,
     finish: Callable[[Path], None] | None = None,
-) -> None:
-    """Write `files` as the new `out_dir`; `finish` runs on the complete staging folder before the swap."""
+    keep: Keep | None = None,
+) -> int:
+    """Write `files` as the new `out_dir`; `finish` runs on the complete staging folder before the swap.
+
+    A file `keep` finds unchanged in the old output is hard-linked into the staging folder rather
+    than written again. Returns how many files were written.
+    """
     # Swap the real folder: renaming a symlink would leave its target holding the old site.
     shown = out_dir
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with output_lock(out_dir, shown, LOCK_WAIT_SECONDS if lock_wait is None else lock_wait):
         _remove_leftovers(out_dir)
-        _write_and_swap(files, out_dir, finish)
+        return _write_and_swap(files, out_dir, finish, keep or (lambda name: None))
 
 
 @contextlib.contextmanager
@@ -132,13 +144,21 @@ def _still_in_place(lock: TextIO, lock_path: Path) -> bool:
         return False
 
 
-def _write_and_swap(files: Mapping[str, bytes], out_dir: Path, finish: Callable[[Path], None] | None) -> None:
+def _write_and_swap(
+    files: Mapping[str, bytes], out_dir: Path, finish: Callable[[Path], None] | None, keep: Keep
+) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    written = 0
     try:
+        made: set[Path] = set()
         for relative, body in files.items():
             target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(body)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if not link_file(keep(relative), target):
+                target.write_bytes(body)
+                written += 1
         staging.chmod(0o755)
         if finish:
             finish(staging)
@@ -148,6 +168,32 @@ def _write_and_swap(files: Mapping[str, bytes], out_dir: Path, finish: Callable[
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return written
+
+
+def replace_file(path: Path, body: bytes) -> None:
+    """Write `path` through a temporary file beside it, so a reader sees the old bytes or the new."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.new-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(body)
+        Path(temporary).chmod(0o644)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def link_file(existing: Path | None, target: Path) -> bool:
+    """Hard-link `existing` as `target`; False (and nothing done) where there is none or links fail."""
+    if existing is None:
+        return False
+    try:
+        os.link(existing, target)
+    except OSError:
+        return False
+    return True
 
 
 def _remove_leftovers(out_dir: Path) -> None:

@@ -119,9 +119,17 @@ def source_date_epoch(day: dt.date) -> str:
     return str(int(dt.datetime.combine(day, dt.time(12), dt.UTC).timestamp()))
 
 
+@pytest.fixture(scope="session")
+def user_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Stands in for ~/.cache, where the build cache's signing key lives."""
+    return tmp_path_factory.mktemp("user-cache")
+
+
 @pytest.fixture(autouse=True)
-def pinned_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Output must not depend on the machine: pin time zone, locale and today for every test."""
+def pinned_environment(monkeypatch: pytest.MonkeyPatch, user_cache_home: Path) -> Iterator[None]:
+    """Output must not depend on the machine: pin time zone, locale and today for every test,
+    and keep the cache's signing key out of the real home folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(user_cache_home))
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", source_date_epoch(PINNED_TODAY))

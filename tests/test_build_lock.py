@@ -36,6 +36,7 @@ def test_a_second_build_gives_up_without_touching_the_first_ones_staging(
     assert site.run("build", "--today", "2026-01-20").code == 0
     assert sorted(path.name for path in site.root.iterdir()) == [
         "._site.site-builder",
+        ".cache",
         "_site",
         "content",
         "static",

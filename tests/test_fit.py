@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, MakeSite
 
-from site_builder.build import Project, check
+from site_builder.build import check
 from site_builder.content import Content
 from site_builder.figures import parse_count
 from site_builder.fit import (
@@ -24,6 +24,7 @@ from site_builder.fit import (
     usable_vram_gb,
     verdict,
 )
+from site_builder.project import Project
 from site_builder.schema import Attention, Estimation, HardwareFile, ModelRecord
 from site_builder.yaml_source import read_yaml
 

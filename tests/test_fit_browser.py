@@ -16,8 +16,9 @@ from conftest import REPO, copy_site, latest_post_date, source_date_epoch
 from playwright.sync_api import Browser, Locator, Page, expect
 from test_browser import DESKTOP, Served, Watch, build_and_serve, goto, new_context
 
-from site_builder.build import Project, check
+from site_builder.build import check
 from site_builder.fit import Setup, entries, verdict
+from site_builder.project import Project
 
 pytestmark = pytest.mark.browser
 

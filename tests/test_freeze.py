@@ -13,8 +13,9 @@ import pytest
 from conftest import PINNED_TODAY, FixtureSite
 from ruamel.yaml import YAML
 
-from site_builder.build import Project, check_site
+from site_builder.build import check_site
 from site_builder.freeze import freeze_weeks
+from site_builder.project import Project
 from site_builder.schedule import Schedule
 
 LOCK = "content/frozen/week-01.yaml"

@@ -7,10 +7,11 @@ from collections.abc import Callable
 import pytest
 from conftest import FixtureSite
 
-from site_builder.build import Project, check
+from site_builder.build import check
 from site_builder.content import Content
 from site_builder.figures import Size, Speed
 from site_builder.merge import leaderboard_for, merge, smallest_usable_memory
+from site_builder.project import Project
 
 SITE = """\
     title: Merge Board

@@ -641,6 +641,7 @@ def test_failed_build_leaves_the_previous_site_untouched(make_site: MakeSite) ->
     assert sorted(path.relative_to(out).as_posix() for path in out.rglob("*")) == before
     assert sorted(path.name for path in site.root.iterdir()) == [
         "._site.site-builder",
+        ".cache",
         "_site",
         "content",
         "static",
@@ -680,6 +681,7 @@ def test_successful_rebuild_replaces_the_site_and_leaves_no_temp_folders(make_si
     assert (site.root / "_site" / "index.html").is_file()
     assert sorted(path.name for path in site.root.iterdir()) == [
         "._site.site-builder",
+        ".cache",
         "_site",
         "content",
         "static",

@@ -1,0 +1,208 @@
+"""What the last build wrote into an output folder, kept in the build cache.
+
+For each file: a digest of its bytes and its size, modification time and inode as written. The
+next build links a file whose bytes are unchanged into its staging folder instead of writing it
+again, and keeps the search index when no page changed. When nothing the build reads has changed
+and every file is still as written, the build has nothing to do at all.
+
+This module uses the standard library only: a build with nothing to do never imports the rest.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from stat import S_ISREG
+
+from site_builder.cache import Cache, digest, tool_fingerprint
+from site_builder.problems import Problem
+from site_builder.write import made_by_site_builder
+
+SEARCH_FOLDER = "pagefind/"
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything besides the files that decides what a build writes."""
+
+    root: Path
+    sources: list[Path]
+    """content/, templates/ and static/."""
+    today: dt.date
+    include_unpublished: bool
+    base_url: str | None
+    search: bool
+    """Whether the search index is made."""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a build reports once it is done."""
+
+    page_counts: dict[str, int]
+    static_count: int
+    warnings: list[Problem]
+    unpublished: str | None
+    """The line naming drafts and scheduled posts, if any."""
+    rendered: tuple[str, ...] = ()
+    """Output paths of the pages this build rendered; the others came from the cache."""
+    written: int = 0
+    """Files written by this build; the others were unchanged and kept."""
+    up_to_date: bool = False
+    """True when nothing had changed, so nothing was done."""
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    digest: str
+    size: int
+    modified_ns: int
+    inode: int
+
+
+@dataclass(frozen=True)
+class Manifest:
+    inputs: str
+    """The digest of every file and option the build read (`input_digest`)."""
+    files: dict[str, WrittenFile]
+    """By path relative to the output folder."""
+    search_key: str
+    """The digest of the pages the search index was made from ("" if none was)."""
+    summary: Summary
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def finished_build(cache: Cache | None, out_dir: Path, options: Options) -> tuple[str, Summary | None]:
+    """The digest of the build's inputs, and the last build's summary if that build had the same
+    inputs and `out_dir` still holds exactly what it wrote: then there is nothing to do."""
+    if cache is None:
+        return "", None
+    inputs = input_digest(options)
+    previous = read(cache, out_dir)
+    if previous is None or previous.inputs != inputs or not made_by_site_builder(out_dir):
+        return inputs, None
+    if not still_as_written(previous, out_dir.resolve()):
+        return inputs, None
+    return inputs, dataclasses.replace(previous.summary, rendered=(), written=0, up_to_date=True)
+
+
+def input_digest(options: Options) -> str:
+    """A digest of every file under the sources (path and bytes) and every option."""
+    parts: list[str | bytes] = [
+        tool_fingerprint(),
+        str(options.root.resolve()),
+        options.today.isoformat(),
+        str(options.include_unpublished),
+        options.base_url or "",
+        str(options.search),
+    ]
+    for source in options.sources:
+        for path in sorted(_files_under(source)):
+            parts += [str(path), _content_of(path)]
+    return digest(*parts)
+
+
+LARGEST_READ = 8_000_000
+"""Bigger files (the build refuses them unread) are known by size and time, not read."""
+
+
+def _content_of(path: Path) -> bytes | str:
+    """What stands for a file in the digest, read without following links or opening anything that
+    is not a regular file (a FIFO would never end, a link could lead to a device)."""
+    try:
+        stat = path.lstat()
+        if path.is_symlink():
+            return f"link to {path.readlink()}"
+        if not S_ISREG(stat.st_mode) or stat.st_size > LARGEST_READ:
+            return f"mode {stat.st_mode} size {stat.st_size} time {stat.st_mtime_ns} inode {stat.st_ino}"
+        return path.read_bytes()
+    except OSError as error:
+        return f"unreadable: {error}"
+
+
+def _files_under(folder: Path) -> Iterator[Path]:
+    if not folder.is_dir():
+        return
+    for directory, folders, files in os.walk(folder):
+        folders.sort()
+        for name in files:
+            yield Path(directory) / name
+
+
+def read(cache: Cache | None, out_dir: Path) -> Manifest | None:
+    if cache is None:
+        return None
+    manifest = cache.get("manifest", _key(out_dir))
+    return manifest if isinstance(manifest, Manifest) else None
+
+
+def store(cache: Cache | None, out_dir: Path, manifest: Manifest) -> None:
+    if cache is not None:
+        cache.put("manifest", _key(out_dir), manifest)
+
+
+def _key(out_dir: Path) -> str:
+    return digest(str(out_dir.resolve()))
+
+
+def still_as_written(manifest: Manifest, out_dir: Path) -> bool:
+    """True when `out_dir` holds exactly the manifest's files, none changed since it was written."""
+    found = 0
+    for path in _files_under(out_dir):
+        relative = path.relative_to(out_dir).as_posix()
+        written = manifest.files.get(relative)
+        if written is None or not _unchanged(path, written):
+            return False
+        found += 1
+    return found == len(manifest.files)
+
+
+def holds_any_of_its_files(manifest: Manifest, out_dir: Path) -> bool:
+    """True when at least one file the last build wrote is still there, untouched: a folder deleted
+    and made again by hand may get the old folder's inode (and so pass the marker), never its files'."""
+    return not manifest.files or any(_unchanged(out_dir / name, written) for name, written in manifest.files.items())
+
+
+def _unchanged(path: Path, written: WrittenFile) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (written.size, written.modified_ns, written.inode)
+
+
+def reusable(manifest: Manifest | None, out_dir: Path, relative: str, file_digest: str) -> Path | None:
+    """The file in `out_dir` that already holds these bytes and is unchanged since written, if any."""
+    if manifest is None:
+        return None
+    written = manifest.files.get(relative)
+    if written is None or written.digest != file_digest:
+        return None
+    path = out_dir / relative
+    return path if _unchanged(path, written) else None
+
+
+def search_key(files: Mapping[str, bytes]) -> str:
+    """What the search index is made from: the pages."""
+    return digest(*(f"{name} {digest(body)}" for name, body in files.items() if name.endswith(".html")))
+
+
+def search_files(manifest: Manifest, out_dir: Path) -> list[str] | None:
+    """The files of the last build's search index, if every one is still as written."""
+    names = [name for name in manifest.files if name.startswith(SEARCH_FOLDER)]
+    if not names or not all(_unchanged(out_dir / name, manifest.files[name]) for name in names):
+        return None
+    return names
+
+
+def record_written(out_dir: Path, digests: Mapping[str, str], names: Iterable[str]) -> dict[str, WrittenFile]:
+    """Each file's digest and stat as it now stands in `out_dir`."""
+    written = {}
+    for name in names:
+        stat = (out_dir / name).stat()
+        written[name] = WrittenFile(digests[name], stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    return written

@@ -1,0 +1,221 @@
+"""The build cache: cached builds equal cold ones, and an edit redoes exactly what depends on it.
+
+Nothing here measures time; `scripts/benchmark` does.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import PINNED_TODAY, FixtureSite, MakeSite
+from test_speed import many_posts, output_of
+
+from site_builder import build as pipeline
+from site_builder.cache import CACHE_DIR, Cache
+from site_builder.manifest import Summary
+from site_builder.project import Project
+from site_builder.schedule import Schedule
+
+MODEL_PAGES = {
+    f"models/{model}/index.html"
+    for model in (
+        "gemma-3-27b-qat",
+        "glm-4.7-flash",
+        "glm-5",
+        "llama-4-maverick",
+        "llama-4-scout",
+        "mimo-v2-flash",
+        "qwen3.5-27b",
+        "qwen3.5-35b-a3b",
+    )
+}
+
+
+def cached_build(site: FixtureSite, out: str = "_site", in_place: bool = False) -> Summary:
+    """A build through the API, to see which pages it rendered."""
+    cache = Cache(site.root / CACHE_DIR)
+    return pipeline.build(
+        Project.at(site.root), site.root / out, Schedule(PINNED_TODAY), cache=cache, in_place=in_place
+    )
+
+
+def edit(site: FixtureSite, relative: str, old: str, new: str) -> None:
+    path = site.root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {relative}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITS = {
+    "a post's story": ("content/posts/week-06.md", "## ", "## Edited: "),
+    "a record's figure": ("content/models/gemma-3-27b-qat.yaml", "name: Gemma 3 27B QAT", "name: Gemma 3 (edited)"),
+    "a template": ("templates/model.html", "</h1>", " (edited)</h1>"),
+    "a static file": ("static/style.css", "body", "html body"),
+    "site.yaml": ("content/site.yaml", "title: ", "title: Edited "),
+}
+
+
+@pytest.mark.parametrize("what", EDITS)
+def test_a_cached_build_after_an_edit_equals_a_cold_build(frozen_site: FixtureSite, what: str) -> None:
+    assert frozen_site.run("build").code == 0
+    edit(frozen_site, *EDITS[what])
+    cached = frozen_site.run("build")
+    cold = frozen_site.run("build", "--no-cache", "--out", "cold")
+    assert (cached.code, cold.code) == (0, 0), cached.err + cold.err
+    assert output_of(frozen_site, "_site") == output_of(frozen_site, "cold")
+    assert output_of(frozen_site, "_site") != {}
+
+
+def test_cached_and_cold_builds_in_one_process_or_two_are_byte_identical(make_site: MakeSite) -> None:
+    site = make_site(many_posts(60))
+    assert site.run("build", "--jobs", "2").code == 0
+    edit(site, "content/posts/week-30.md", "## Notes", "## More notes")
+    assert site.run("build", "--jobs", "2").code == 0  # cached, in two processes
+    assert site.run("build", "--jobs", "1", "--no-cache", "--out", "one").code == 0
+    assert site.run("build", "--jobs", "2", "--no-cache", "--out", "two").code == 0
+    assert output_of(site, "_site") == output_of(site, "one") == output_of(site, "two")
+
+
+def test_editing_a_template_renders_again_exactly_the_pages_that_use_it(frozen_site: FixtureSite) -> None:
+    assert len(cached_build(frozen_site).rendered) == 16
+    assert cached_build(frozen_site).rendered == ()
+    edit(frozen_site, *EDITS["a template"])
+    assert set(cached_build(frozen_site).rendered) == MODEL_PAGES
+    edit(frozen_site, "templates/base.html", "</footer>", " </footer>")
+    assert len(cached_build(frozen_site).rendered) == 16  # every page extends base.html
+
+
+def test_editing_a_record_renders_again_exactly_the_pages_that_read_it(frozen_site: FixtureSite) -> None:
+    cached_build(frozen_site)
+    edit(frozen_site, *EDITS["a record's figure"])
+    # Gemma is picked in this week's 12-16GB tier: every page given this week's leaderboard (home, both
+    # tiers, the wait list, the week, the archive), its own page and the index of every model. The other
+    # seven model pages and the 404 page are kept.
+    assert set(cached_build(frozen_site).rendered) == {
+        "index.html",
+        "tiers/24gb/index.html",
+        "tiers/12-16gb/index.html",
+        "wait-list/index.html",
+        "posts/week-06/index.html",
+        "posts/index.html",
+        "models/gemma-3-27b-qat/index.html",
+        "models/index.html",
+    }
+
+
+def test_editing_site_yaml_renders_every_page_again(frozen_site: FixtureSite) -> None:
+    cached_build(frozen_site)
+    edit(frozen_site, *EDITS["site.yaml"])
+    assert len(cached_build(frozen_site).rendered) == 16
+
+
+def test_a_second_build_with_nothing_changed_does_nothing(frozen_site: FixtureSite) -> None:
+    assert frozen_site.run("build").code == 0
+    page = frozen_site.root / "_site/index.html"
+    inode = page.stat().st_ino
+    again = frozen_site.run("build")
+    assert again.code == 0
+    assert re.fullmatch(
+        r"Nothing changed: _site/ is up to date \(16 pages: 1 home page, 2 tier pages, 1 wait list page, "
+        r"8 model pages, 1 model index, 1 post, 1 archive, 1 404 page; and 4 static files\), checked in [\d.]+ s\n",
+        again.out,
+    ), again.out
+    assert page.stat().st_ino == inode
+
+
+@pytest.mark.parametrize("tamper", ["change", "delete", "add"])
+def test_an_output_folder_changed_by_hand_is_built_again(frozen_site: FixtureSite, tamper: str) -> None:
+    assert frozen_site.run("build").code == 0
+    before = output_of(frozen_site, "_site")
+    page = frozen_site.root / "_site/index.html"
+    if tamper == "change":
+        page.write_text("defaced", encoding="utf-8")
+    elif tamper == "delete":
+        page.unlink()
+    else:
+        (frozen_site.root / "_site/extra.html").write_text("stray", encoding="utf-8")
+    result = frozen_site.run("build")
+    assert result.code == 0
+    assert result.out.startswith("Wrote 16 pages")
+    assert output_of(frozen_site, "_site") == before
+
+
+def test_unchanged_files_are_linked_into_the_new_folder_not_written_again(frozen_site: FixtureSite) -> None:
+    cached_build(frozen_site)
+    out = frozen_site.root / "_site"
+    kept, changed = out / "models/glm-5/index.html", out / "models/gemma-3-27b-qat/index.html"
+    inodes = {kept: kept.stat().st_ino, changed: changed.stat().st_ino}
+    edit(frozen_site, *EDITS["a record's figure"])
+    summary = cached_build(frozen_site)
+    assert kept.stat().st_ino == inodes[kept]
+    assert changed.stat().st_ino != inodes[changed]
+    assert "Gemma 3 (edited)" in changed.read_text(encoding="utf-8")
+    assert 0 < summary.written < len(output_of(frozen_site, "_site"))
+
+
+def test_serve_updates_only_the_changed_files_in_place(frozen_site: FixtureSite) -> None:
+    cached_build(frozen_site)
+    out = frozen_site.root / "_site"
+    folder_inode = out.stat().st_ino
+    (frozen_site.root / "content/models/llama-4-maverick.yaml").unlink()
+    edit(frozen_site, "content/posts/week-06.md", '  - model: llama-4-maverick\n    why: "Upwards of 200 GB"\n', "")
+    edit(frozen_site, *EDITS["a record's figure"])
+    summary = cached_build(frozen_site, in_place=True)
+    assert out.stat().st_ino == folder_inode  # the same folder, not a new one swapped in
+    assert not (out / "models/llama-4-maverick/index.html").exists()
+    assert summary.written > 0
+    assert frozen_site.run("build", "--no-cache", "--out", "cold").code == 0
+    served, cold = output_of(frozen_site, "_site"), output_of(frozen_site, "cold")
+    # The search index is kept from the last full build (it takes seconds to make); the next build remakes it.
+    assert {name: body for name, body in served.items() if not name.startswith("pagefind/")} == {
+        name: body for name, body in cold.items() if not name.startswith("pagefind/")
+    }
+    assert served != cold
+    assert frozen_site.run("build").out.startswith("Wrote")
+    assert output_of(frozen_site, "_site") == cold
+
+
+def cache_entries(site: FixtureSite) -> list[Path]:
+    return [path for path in (site.root / CACHE_DIR).rglob("*") if path.is_file()]
+
+
+def test_a_corrupt_cache_is_ignored_and_rebuilt(frozen_site: FixtureSite) -> None:
+    assert frozen_site.run("build").code == 0
+    entries = cache_entries(frozen_site)
+    assert entries
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[:-7] + b"garbage")
+    edit(frozen_site, *EDITS["a post's story"])
+    summary = cached_build(frozen_site)
+    assert len(summary.rendered) == 16
+    assert frozen_site.run("build", "--no-cache", "--out", "cold").code == 0
+    assert output_of(frozen_site, "_site") == output_of(frozen_site, "cold")
+
+
+def test_a_cache_made_elsewhere_is_never_trusted(
+    frozen_site: FixtureSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entries copied in from another machine (or committed in a pull request) fail the signature check."""
+    assert frozen_site.run("build").code == 0
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    edit(frozen_site, *EDITS["a post's story"])
+    assert len(cached_build(frozen_site).rendered) == 16
+
+
+def test_no_cache_neither_reads_nor_writes_one(frozen_site: FixtureSite) -> None:
+    result = frozen_site.run("build", "--no-cache")
+    assert result.code == 0
+    assert not (frozen_site.root / ".cache").exists()
+    again = frozen_site.run("build", "--no-cache")
+    assert again.out.startswith("Wrote 16 pages")
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(frozen_site: FixtureSite) -> None:
+    assert frozen_site.run("build").code == 0
+    count = len(cache_entries(frozen_site))
+    for number in range(3):
+        edit(frozen_site, "content/posts/week-06.md", "## ", f"## Edit {number}: ")
+        assert frozen_site.run("build").code == 0
+    assert len(cache_entries(frozen_site)) <= count
