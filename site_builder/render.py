@@ -10,23 +10,26 @@ import functools
 import hashlib
 import traceback
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.ext
 import markupsafe
 
 from site_builder.changes import changes_by_week
+from site_builder.content import Post
 from site_builder.downloads import DownloadUrls, dataset_json_ld, download_files
-from site_builder.feeds import feed_files, feed_url, sitemap_files, sitemap_pages
+from site_builder.feeds import feed_files, feed_url, sitemap_entries, sitemap_files
 from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
 from site_builder.json_schemas import schema_files
 from site_builder.merge import SiteData
 from site_builder.parallel import map_in_order
 from site_builder.problems import BuildFailed, Problem, display_path
+from site_builder.social import SocialImage, social_image
 from site_builder.table_data import register as register_table_helpers
 from site_builder.urls import Urls, output_file
 
@@ -94,7 +97,7 @@ def render_site(
         raise BuildFailed(refused)
     static_files = _static_files(static_dir)
     pages = plan.pages
-    renderer = PageRenderer(data, pages, templates_dir, static_files, urls, root)
+    renderer = PageRenderer(data, pages, templates_dir, static_files, urls, root, plan.social)
     problems: list[Problem] = []
     files: dict[str, bytes] = {f"static/{name}": body for name, body in static_files.items()}
     files.update(plan.generated)
@@ -104,7 +107,7 @@ def render_site(
             files[output_file(page.url, urls.prefix)] = html
     if problems:
         raise BuildFailed(problems)
-    files.update(sitemap_files(sitemap_pages(files), urls))
+    files.update(sitemap_files(sitemap_entries(pages, data, urls), urls))
     counts = dict(Counter(page.kind for page in pages))
     templates = {output_file(page.url, urls.prefix): page.template for page in pages}
     return RenderedSite(dict(sorted(files.items())), counts, len(static_files), urls.base_url, data.warnings, templates)
@@ -117,12 +120,14 @@ class SitePlan:
 
     pages: list[Page]
     generated: dict[str, bytes]
+    social: SocialImage
+    """The link-preview image every page names (its file is among `generated`)."""
 
 
 def plan_site(data: SiteData, urls: Urls) -> SitePlan:
-    return SitePlan(
-        plan_pages(data, urls), {**fit_files(data, urls), **feed_files(data, urls), **download_files(data, urls)}
-    )
+    social, social_files = social_image(data, urls)
+    generated = {**fit_files(data, urls), **feed_files(data, urls), **download_files(data, urls), **social_files}
+    return SitePlan(plan_pages(data, urls), generated, social)
 
 
 def planned_files(plan: SitePlan, urls: Urls, static_dir: Path) -> set[str]:
@@ -143,10 +148,11 @@ class PageRenderer:
     static_files: Mapping[str, bytes]
     urls: Urls
     root: Path
+    social: SocialImage
 
     @functools.cached_property
     def environment(self) -> jinja2.Environment:
-        return make_environment(self.templates_dir, self.urls, self.data, self.static_files)
+        return make_environment(self.templates_dir, self.urls, self.data, self.static_files, self.social)
 
     def __getstate__(self) -> dict[str, Any]:
         # A Jinja environment does not pickle; a worker started without fork makes its own.
@@ -161,9 +167,15 @@ def _render_one(renderer: PageRenderer, index: int) -> tuple[bytes | None, list[
 
 
 def make_environment(
-    templates_dir: Path, urls: Urls, data: SiteData, static_files: Mapping[str, bytes]
+    templates_dir: Path,
+    urls: Urls,
+    data: SiteData,
+    static_files: Mapping[str, bytes],
+    social: SocialImage,
+    extensions: Sequence[type[jinja2.ext.Extension]] = (),
 ) -> jinja2.Environment:
     env = jinja2.Environment(
+        extensions=extensions,
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -182,10 +194,22 @@ def make_environment(
         feed_url=feed_url(data, urls),
         downloads=DownloadUrls(urls),
         dataset_json_ld=lambda: markupsafe.Markup(dataset_json_ld(data, urls)),
+        social_image=social,
+        published_week=data.published_weeks[-1] if data.published_weeks else None,
+        unpublished_data_note=_unpublished_data_note,
     )
     env.filters["number"] = lambda value: f"{value:g}"
     register_table_helpers(env, data)
     return env
+
+
+def _unpublished_data_note(post: Post) -> str:
+    """Said in a preview where a published page links the week's downloads."""
+    state = "a draft" if post.status == "draft" else f"scheduled for {post.meta.date.isoformat()}"
+    return (
+        f"Week {post.meta.week} is {state}: the data downloads and the feed hold published weeks only, "
+        "so it is not in them yet."
+    )
 
 
 def _asset_url(urls: Urls, versions: Mapping[str, str], name: str) -> str:
