@@ -111,7 +111,7 @@ def build(
                 checked.data, checked.plan, project.templates_dir, project.static_dir, urls, project.root, jobs
             )
             schemas = schema_files(urls.base_url)
-            broken = page_link_problems(rendered.files, urls, rendered.templates, schemas)
+            broken = page_link_problems(rendered.files, urls, rendered.templates, schemas, rendered.trace_links)
             if broken:
                 raise BuildFailed(broken)
         with times.stage("write"):

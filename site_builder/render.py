@@ -26,11 +26,13 @@ from site_builder.feeds import feed_files, feed_url, sitemap_entries, sitemap_fi
 from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
 from site_builder.json_schemas import schema_files
+from site_builder.links import LinkTracer
 from site_builder.merge import SiteData
 from site_builder.parallel import map_in_order
 from site_builder.problems import BuildFailed, Problem, display_path
 from site_builder.social import SocialImage, social_image
 from site_builder.table_data import register as register_table_helpers
+from site_builder.template_origins import MarkOrigins, trace_links
 from site_builder.urls import Urls, output_file
 
 
@@ -55,6 +57,8 @@ class RenderedSite:
     """Printed by the command line; they do not stop the build."""
     templates: dict[str, str] = field(default_factory=dict)
     """Each page's output path to its template, where a broken link on the page is reported."""
+    trace_links: LinkTracer | None = None
+    """Finds the template line of each link on a page, for the link check to report."""
 
 
 def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
@@ -110,7 +114,10 @@ def render_site(
     files.update(sitemap_files(sitemap_entries(pages, data, urls), urls))
     counts = dict(Counter(page.kind for page in pages))
     templates = {output_file(page.url, urls.prefix): page.template for page in pages}
-    return RenderedSite(dict(sorted(files.items())), counts, len(static_files), urls.base_url, data.warnings, templates)
+    tracer = TemplateLinkTracer(renderer, {output_file(page.url, urls.prefix): page for page in pages})
+    return RenderedSite(
+        dict(sorted(files.items())), counts, len(static_files), urls.base_url, data.warnings, templates, tracer
+    )
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,28 @@ class PageRenderer:
     def __getstate__(self) -> dict[str, Any]:
         # A Jinja environment does not pickle; a worker started without fork makes its own.
         return {key: value for key, value in self.__dict__.items() if key != "environment"}
+
+
+@dataclass
+class TemplateLinkTracer:
+    """Renders a page again with its output marked, to find the template line of each of its links."""
+
+    renderer: PageRenderer
+    pages: dict[str, Page]
+    """By output path."""
+
+    @functools.cached_property
+    def environment(self) -> jinja2.Environment:
+        r = self.renderer
+        return make_environment(r.templates_dir, r.urls, r.data, r.static_files, r.social, (MarkOrigins,))
+
+    def __call__(self, page: str, html: str) -> list[tuple[str, int, int]]:
+        planned = self.pages.get(page)
+        if planned is None:
+            return []
+        traced = trace_links(self.environment, planned.template, {"page": planned, **planned.context}, html)
+        where = self.renderer.templates_dir
+        return [(display_path(where / name, self.renderer.root), line, column) for name, line, column in traced]
 
 
 def _render_one(renderer: PageRenderer, index: int) -> tuple[bytes | None, list[Problem]]:
