@@ -106,7 +106,9 @@ def build(
                 checked.data, checked.plan, project.templates_dir, project.static_dir, urls, project.root, jobs, cache
             )
             schemas = schema_files(urls.base_url)
-            broken = page_link_problems(rendered.files, urls, rendered.templates, schemas, jobs, cache)
+            broken = page_link_problems(
+                rendered.files, urls, rendered.templates, schemas, rendered.trace_links, jobs, cache
+            )
             if broken:
                 raise BuildFailed(broken)
         with times.stage("write"):

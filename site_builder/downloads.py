@@ -65,12 +65,13 @@ class DownloadUrls:
 
 
 def download_files(data: SiteData, urls: Urls) -> dict[str, bytes]:
-    """Every download, by output path."""
+    """Every download, by output path. Published weeks only: a preview's drafts are not data yet."""
     links = DownloadUrls(urls)
     files = {_relative(links.models(), urls): _json(models_document(data, urls))}
-    for week in data.weeks:
+    weeks = data.published_weeks
+    for week in weeks:
         files[_relative(links.week(week.post.meta.week), urls)] = _json(week_document(week, data, urls))
-    current = data.current
+    current = weeks[-1] if weeks else None
     if current is not None:
         files[_relative(links.leaderboard(), urls)] = _json(week_document(current, data, urls))
         for tier in data.content.site.ordered_tiers():
@@ -84,7 +85,8 @@ def dataset_json_ld(data: SiteData, urls: Urls) -> str:
     Escaped for a script element: `<`, `>` and `&` become JSON escapes, so no text can close it."""
     site = data.content.site
     links = DownloadUrls(urls)
-    current = data.current
+    published = data.published_weeks
+    current = published[-1] if published else None
     downloads = [("leaderboard.json", links.leaderboard(), "application/json")]
     downloads += [(f"{tier.label} (CSV)", links.tier_csv(tier.id), "text/csv") for tier in site.ordered_tiers()]
     downloads.append(("models.json", links.models(), "application/json"))

@@ -4,15 +4,18 @@ Two checks. Before rendering, the relative and site-root links and images of eac
 are resolved against the planned files and reported at their `path:line:col` (this runs in
 `check` too). After rendering, every `href` and `src` of every page that points inside the
 site, with its `#fragment`, is checked against the rendered files and their ids: a safety net
-for templates, reported at the page's template.
+for templates, reported at the template line that wrote the link (a page linking like others
+from the same line is named once, with how many more do).
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from site_builder.cache import Cache, digest
@@ -105,39 +108,61 @@ def page_anchors(_: None, body: bytes) -> Anchors:
     return Anchors(frozenset(parser.ids), tuple(parser.targets))
 
 
+class LinkTracer(Protocol):
+    def __call__(self, page: str, html: str) -> Sequence[tuple[str, int, int]]:
+        """(file, line, column) in the templates of each `href` and `src` on the page at output path
+        `page` with text `html`, in page order; empty when they cannot be traced."""
+        ...
+
+
 def page_link_problems(
     files: Mapping[str, bytes],
     urls: Urls,
     templates: Mapping[str, str],
     extra_files: Iterable[str] = (),
+    trace: LinkTracer | None = None,
     jobs: int = 1,
     cache: Cache | None = None,
 ) -> list[Problem]:
-    """Links on rendered pages that lead to no file, or to no id on their page; `templates` names each
-    page's template, where the problem is reported. Linear in the size of the site: each page is parsed
-    once (in `jobs` processes; not at all when `cache` has seen its bytes), each distinct link checked once."""
+    """Links on rendered pages that lead to no file, or to no id on their page. Each is reported where
+    `trace` finds it in the templates, else at the page's template (`templates` names it).
+    Linear in the size of the site: each page is parsed once (in `jobs` processes; not at all when
+    `cache` has seen its bytes), each distinct link checked once."""
     known = set(files) | set(extra_files)
     paths = [path for path in files if path.endswith(".html")]
     keys = [digest(files[path]) for path in paths]
     parsed, _ = cached_map(cache, "anchors", page_anchors, None, [files[path] for path in paths], keys, jobs)
     pages = dict(zip(paths, parsed, strict=True))
     checked: dict[tuple[str, str], str | None] = {}
-    problems = []
+    found: dict[tuple[str, int, int, str], list[str]] = defaultdict(list)
     for path, page in pages.items():
         page_path = path.removesuffix("index.html") if path.endswith("index.html") else posixpath.dirname(path) + "/"
         if page_path == "/":
             page_path = ""
-        for target in page.targets:
+        broken = []
+        for index, target in enumerate(page.targets):
             # A site-root link means the same on every page, a relative one on every page of its folder;
             # one with no path (`#id`, `?q`) is about its own page.
             where = path if not target or target[0] in "#?" else ("" if target.startswith("/") else page_path)
             if (target, where) not in checked:
                 checked[target, where] = _target_problem(target, page_path, path, urls, known, pages)
-            message = checked[target, where]
-            if message:
-                template = templates.get(path, "base.html")
-                problems.append(Problem(f"templates/{template}", 1, 1, f"page /{path} {message}"))
-    return problems
+            if message := checked[target, where]:
+                broken.append((index, message))
+        if not broken:
+            continue
+        traced = trace(path, files[path].decode("utf-8")) if trace else []
+        fallback = (f"templates/{templates.get(path, 'base.html')}", 1, 1)
+        for index, message in broken:
+            at = traced[index] if len(traced) == len(page.targets) else fallback
+            found[(*at, message)].append(path)
+    return [
+        Problem(file, line, column, f"page /{paths[0]}{_more(len(paths) - 1)} {message}")
+        for (file, line, column, message), paths in found.items()
+    ]
+
+
+def _more(count: int) -> str:
+    return f" (and {count} more)" if count else ""
 
 
 def _target_problem(

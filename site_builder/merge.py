@@ -101,6 +101,12 @@ class SiteData:
     def current(self) -> Week | None:
         return self.weeks[-1] if self.weeks else None
 
+    @property
+    def published_weeks(self) -> list[Week]:
+        """The weeks that are out: a preview (`--drafts`) also has drafts and scheduled weeks, which the
+        feed, the sitemap, the downloads and the link-preview image must not announce."""
+        return [week for week in self.weeks if week.post.status == "published"]
+
 
 def merge(content: Content) -> SiteData:
     weeks: list[Week] = []

@@ -10,30 +10,35 @@ import functools
 import hashlib
 import traceback
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.bccache
+import jinja2.ext
 import jinja2.meta
 import markupsafe
 
 from site_builder.cache import Cache, digest, tool_fingerprint
 from site_builder.changes import changes_by_week
+from site_builder.content import Post
 from site_builder.downloads import DownloadUrls, dataset_json_ld, download_files
-from site_builder.feeds import feed_files, feed_url, sitemap_files, sitemap_pages
+from site_builder.feeds import feed_files, feed_url, sitemap_entries, sitemap_files
 from site_builder.fingerprint import Unknown, fingerprint
 from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
 from site_builder.json_schemas import schema_files
+from site_builder.links import LinkTracer
 from site_builder.merge import SiteData
 from site_builder.parallel import cached_map
 from site_builder.problems import BuildFailed, Problem, display_path
 from site_builder.reads import Reads, TrackedModels, record_versions
 from site_builder.search import available as search_available
+from site_builder.social import SocialImage, social_image
 from site_builder.table_data import register as register_table_helpers
+from site_builder.template_origins import MarkOrigins, trace_links
 from site_builder.urls import Urls, output_file
 
 
@@ -60,6 +65,8 @@ class RenderedSite:
     """Each page's output path to its template, where a broken link on the page is reported."""
     fresh_pages: list[str] = field(default_factory=list)
     """Output paths of the pages rendered by this build; the others came from the cache."""
+    trace_links: LinkTracer | None = None
+    """Finds the template line of each link on a page, for the link check to report."""
 
 
 def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
@@ -110,7 +117,7 @@ def render_site(
     static_files = _static_files(static_dir)
     pages = plan.pages
     bytecode = TemplateBytecode(cache) if cache else None
-    renderer = PageRenderer(data, pages, templates_dir, static_files, urls, root, bytecode=bytecode)
+    renderer = PageRenderer(data, pages, templates_dir, static_files, urls, root, plan.social, bytecode=bytecode)
     keys = page_keys(renderer, cache)
     models = data.content.models
     results, fresh = cached_map(
@@ -132,7 +139,7 @@ def render_site(
             files[output_file(page.url, urls.prefix)] = done.html
     if problems:
         raise BuildFailed(problems)
-    files.update(sitemap_files(sitemap_pages(files), urls))
+    files.update(sitemap_files(sitemap_entries(pages, data, urls), urls))
     counts = dict(Counter(page.kind for page in pages))
     templates = {output_file(page.url, urls.prefix): page.template for page in pages}
     return RenderedSite(
@@ -143,6 +150,7 @@ def render_site(
         data.warnings,
         templates,
         [output_file(pages[index].url, urls.prefix) for index in fresh],
+        TemplateLinkTracer(renderer, {output_file(page.url, urls.prefix): page for page in pages}),
     )
 
 
@@ -163,7 +171,8 @@ def page_keys(renderer: PageRenderer, cache: Cache | None = None) -> list[str]:
 
 def site_wide_inputs(renderer: PageRenderer) -> str:
     """What every page may read besides its context: the tool, the site's address and settings, the
-    devices, the static files' versions (records read through globals are tracked per page)."""
+    devices, the static files' versions, the link-preview image and the latest published week
+    (records read through globals are tracked per page)."""
     content = renderer.data.content
     statics = sorted((name, digest(body)) for name, body in renderer.static_files.items())
     return digest(
@@ -174,6 +183,8 @@ def site_wide_inputs(renderer: PageRenderer) -> str:
         fingerprint(statics),
         str(feed_url(renderer.data, renderer.urls)),
         str(search_available()),
+        fingerprint(renderer.social),
+        str(bool(renderer.data.published_weeks)),
     )
 
 
@@ -240,12 +251,14 @@ class SitePlan:
 
     pages: list[Page]
     generated: dict[str, bytes]
+    social: SocialImage
+    """The link-preview image every page names (its file is among `generated`)."""
 
 
 def plan_site(data: SiteData, urls: Urls) -> SitePlan:
-    return SitePlan(
-        plan_pages(data, urls), {**fit_files(data, urls), **feed_files(data, urls), **download_files(data, urls)}
-    )
+    social, social_files = social_image(data, urls)
+    generated = {**fit_files(data, urls), **feed_files(data, urls), **download_files(data, urls), **social_files}
+    return SitePlan(plan_pages(data, urls), generated, social)
 
 
 def planned_files(plan: SitePlan, urls: Urls, static_dir: Path) -> set[str]:
@@ -266,13 +279,14 @@ class PageRenderer:
     static_files: Mapping[str, bytes]
     urls: Urls
     root: Path
+    social: SocialImage
     reads: Reads = field(default_factory=Reads)
     """The records the page being rendered has read through the template globals."""
     bytecode: jinja2.BytecodeCache | None = None
 
     @functools.cached_property
     def environment(self) -> jinja2.Environment:
-        env = make_environment(self.templates_dir, self.urls, self.data, self.static_files, self.reads)
+        env = make_environment(self.templates_dir, self.urls, self.data, self.static_files, self.social, self.reads)
         env.bytecode_cache = self.bytecode
         return env
 
@@ -280,6 +294,28 @@ class PageRenderer:
         # A Jinja environment does not pickle, nor should the cache: a worker started without fork
         # makes its own environment and compiles the templates itself.
         return {key: value for key, value in self.__dict__.items() if key not in ("environment", "bytecode")}
+
+
+@dataclass
+class TemplateLinkTracer:
+    """Renders a page again with its output marked, to find the template line of each of its links."""
+
+    renderer: PageRenderer
+    pages: dict[str, Page]
+    """By output path."""
+
+    @functools.cached_property
+    def environment(self) -> jinja2.Environment:
+        r = self.renderer
+        return make_environment(r.templates_dir, r.urls, r.data, r.static_files, r.social, extensions=(MarkOrigins,))
+
+    def __call__(self, page: str, html: str) -> list[tuple[str, int, int]]:
+        planned = self.pages.get(page)
+        if planned is None:
+            return []
+        traced = trace_links(self.environment, planned.template, {"page": planned, **planned.context}, html)
+        where = self.renderer.templates_dir
+        return [(display_path(where / name, self.renderer.root), line, column) for name, line, column in traced]
 
 
 @dataclass(frozen=True)
@@ -301,11 +337,18 @@ def _render_one(renderer: PageRenderer, index: int) -> RenderedPage:
 
 
 def make_environment(
-    templates_dir: Path, urls: Urls, data: SiteData, static_files: Mapping[str, bytes], reads: Reads | None = None
+    templates_dir: Path,
+    urls: Urls,
+    data: SiteData,
+    static_files: Mapping[str, bytes],
+    social: SocialImage,
+    reads: Reads | None = None,
+    extensions: Sequence[type[jinja2.ext.Extension]] = (),
 ) -> jinja2.Environment:
     """The Jinja environment of every page; `reads` notes which records a page reads through its globals."""
     reads = reads or Reads()
     env = jinja2.Environment(
+        extensions=extensions,
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -324,6 +367,9 @@ def make_environment(
         feed_url=feed_url(data, urls),
         downloads=DownloadUrls(urls),
         dataset_json_ld=functools.partial(_dataset, data, urls, reads),
+        social_image=social,
+        has_published_week=bool(data.published_weeks),
+        unpublished_data_note=_unpublished_data_note,
     )
     env.filters["number"] = lambda value: f"{value:g}"
     register_table_helpers(env, TrackedModels(data.content.models, reads))
@@ -333,6 +379,15 @@ def make_environment(
 def _dataset(data: SiteData, urls: Urls, reads: Reads) -> markupsafe.Markup:
     reads.every_model()
     return markupsafe.Markup(dataset_json_ld(data, urls))
+
+
+def _unpublished_data_note(post: Post) -> str:
+    """Said in a preview where a published page links the week's downloads."""
+    state = "a draft" if post.status == "draft" else f"scheduled for {post.meta.date.isoformat()}"
+    return (
+        f"Week {post.meta.week} is {state}: the data downloads and the feed hold published weeks only, "
+        "so it is not in them yet."
+    )
 
 
 def _asset_url(urls: Urls, versions: Mapping[str, str], name: str) -> str:

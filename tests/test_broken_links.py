@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import POST_MD, MakeSite
 
+from site_builder.template_origins import column_in_line
+
 POST = "content/posts/week-01.md"
 
 
@@ -60,16 +62,75 @@ def test_links_to_files_of_the_site_build(make_site: MakeSite, line: str) -> Non
     assert result.code == 0, result.err
 
 
-def test_a_broken_link_in_a_template_is_refused_at_the_template(make_site: MakeSite) -> None:
+def test_a_broken_link_in_a_template_is_refused_at_its_line_and_column(make_site: MakeSite) -> None:
     site = make_site()
     archive = site.root / "templates/archive.html"
     broken = '<h1>Weekly posts</h1>\n<a href="#nowhere">y</a> <a href="{{ urls.path(\'gone/\') }}">x</a>'
     archive.write_text(archive.read_text().replace("<h1>Weekly posts</h1>", broken))
+    assert archive.read_text().splitlines()[5].startswith('<a href="#nowhere">')
     result = site.run("build")
     assert result.code == 1
-    page = "templates/archive.html:1:1: page /posts/index.html links to"
-    assert result.err.splitlines()[:2] == [
-        f"{page} #nowhere, but that page has no element with id 'nowhere'",
-        f"{page} /board/gone/, which the site does not have",
+    assert result.err.splitlines() == [
+        "templates/archive.html:6:4: page /posts/index.html links to #nowhere, "
+        "but that page has no element with id 'nowhere'",
+        "templates/archive.html:6:29: page /posts/index.html links to /board/gone/, which the site does not have",
+        "error: 2 problems found; nothing was written",
     ]
     assert not (site.root / "_site").exists()
+
+
+def test_a_broken_link_on_every_page_is_reported_once_at_the_shared_template(make_site: MakeSite) -> None:
+    site = make_site()
+    base = site.root / "templates/base.html"
+    footer = '<footer class="site-footer">\n'
+    base.write_text(
+        base.read_text().replace(footer, footer + "  <p><a href=\"{{ urls.path('about/') }}\">About</a></p>\n")
+    )
+    line = base.read_text().splitlines().index("  <p><a href=\"{{ urls.path('about/') }}\">About</a></p>") + 1
+    result = site.run("build")
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        f"templates/base.html:{line}:9: page /404.html (and 9 more) links to /board/about/, "
+        "which the site does not have",
+        "error: 1 problem found; nothing was written",
+    ]
+
+
+def test_a_broken_link_written_by_a_macro_is_reported_in_the_macros_file(make_site: MakeSite) -> None:
+    site = make_site()
+    site.write(
+        "templates/_links.html",
+        """\
+        {% macro week_link(post) %}
+        <p>
+          See <a class="more" href="{{ urls.post(post.id) }}extra/">more</a>.
+        </p>
+        {% endmacro %}
+        """,
+    )
+    archive = site.root / "templates/archive.html"
+    text = archive.read_text().replace(
+        "{% block main %}\n", '{% block main %}\n{% from "_links.html" import week_link %}\n'
+    )
+    archive.write_text(text.replace("<p>{{ week.post.meta.summary }}</p>", "{{ week_link(week.post) }}"))
+    result = site.run("build")
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "templates/_links.html:3:23: page /posts/index.html links to /board/posts/week-01/extra/, "
+        "which the site does not have"
+    )
+
+
+@pytest.mark.parametrize(
+    ("source_line", "attribute", "literal", "column"),
+    [
+        ('<a href="/board/">home</a> <a href="#nowhere">x</a>', "href", "#nowhere", 31),
+        ('<a href="/board/">home</a> <a href="{{ urls.path(\'x/\') }}">x</a>', "href", None, 31),
+        ('<img alt="" src="{{ asset(\'x.png\') }}"> <a href="#top">top</a>', "src", None, 13),
+        ("  {{ link_to(model) }}", "href", None, 3),
+    ],
+)
+def test_the_column_is_the_attribute_that_wrote_the_value(
+    source_line: str, attribute: str, literal: str | None, column: int
+) -> None:
+    assert column_in_line(source_line, attribute, literal) == column

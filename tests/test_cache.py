@@ -51,6 +51,7 @@ def edit(site: FixtureSite, relative: str, old: str, new: str) -> None:
 EDITS = {
     "a post's story": ("content/posts/week-06.md", "## ", "## Edited: "),
     "a record's figure": ("content/models/gemma-3-27b-qat.yaml", "name: Gemma 3 27B QAT", "name: Gemma 3 (edited)"),
+    "a record's vendor": ("content/models/gemma-3-27b-qat.yaml", "vendor: Google", "vendor: Google DeepMind"),
     "a template": ("templates/model.html", "</h1>", " (edited)</h1>"),
     "a static file": ("static/style.css", "body", "html body"),
     "site.yaml": ("content/site.yaml", "title: ", "title: Edited "),
@@ -89,20 +90,24 @@ def test_editing_a_template_renders_again_exactly_the_pages_that_use_it(frozen_s
 
 def test_editing_a_record_renders_again_exactly_the_pages_that_read_it(frozen_site: FixtureSite) -> None:
     cached_build(frozen_site)
-    edit(frozen_site, *EDITS["a record's figure"])
-    # Gemma is picked in this week's 12-16GB tier: every page given this week's leaderboard (home, both
-    # tiers, the wait list, the week, the archive), its own page and the index of every model. The other
-    # seven model pages and the 404 page are kept.
+    edit(frozen_site, *EDITS["a record's vendor"])
+    # Gemma is picked in this week's 12-16GB tier, and its vendor shows in that tier's rows: the pages
+    # showing that table (home, the tier, the week), its own page and the index of every model. The 24GB
+    # tier, the wait list, the archive, the 404 page and the other seven model pages are kept.
     assert set(cached_build(frozen_site).rendered) == {
         "index.html",
-        "tiers/24gb/index.html",
         "tiers/12-16gb/index.html",
-        "wait-list/index.html",
         "posts/week-06/index.html",
-        "posts/index.html",
         "models/gemma-3-27b-qat/index.html",
         "models/index.html",
     }
+
+
+def test_a_change_to_the_link_preview_image_renders_every_page_again(frozen_site: FixtureSite) -> None:
+    """Every page names the image with a version taken from its pixels, and the image shows the picks' names."""
+    cached_build(frozen_site)
+    edit(frozen_site, *EDITS["a record's figure"])
+    assert len(cached_build(frozen_site).rendered) == 16
 
 
 def test_editing_site_yaml_renders_every_page_again(frozen_site: FixtureSite) -> None:
@@ -147,11 +152,11 @@ def test_unchanged_files_are_linked_into_the_new_folder_not_written_again(frozen
     out = frozen_site.root / "_site"
     kept, changed = out / "models/glm-5/index.html", out / "models/gemma-3-27b-qat/index.html"
     inodes = {kept: kept.stat().st_ino, changed: changed.stat().st_ino}
-    edit(frozen_site, *EDITS["a record's figure"])
+    edit(frozen_site, *EDITS["a record's vendor"])
     summary = cached_build(frozen_site)
     assert kept.stat().st_ino == inodes[kept]
     assert changed.stat().st_ino != inodes[changed]
-    assert "Gemma 3 (edited)" in changed.read_text(encoding="utf-8")
+    assert "Google DeepMind" in changed.read_text(encoding="utf-8")
     assert 0 < summary.written < len(output_of(frozen_site, "_site"))
 
 

@@ -8,7 +8,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
-from conftest import SITE_YAML, MakeSite
+import pytest
+from conftest import MODEL_YAML, REPO, SITE_YAML, FixtureSite, MakeSite
+from lxml import etree
 
 SECOND_POST = """\
     ---
@@ -82,7 +84,7 @@ def test_the_sitemap_lists_exactly_the_built_pages(make_site: MakeSite) -> None:
     namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
     assert root.tag == f"{namespace}urlset"
     assert all(child.tag == f"{namespace}url" for child in root)
-    assert all([part.tag for part in child] == [f"{namespace}loc"] for child in root)
+    assert all([part.tag for part in child] == [f"{namespace}loc", f"{namespace}lastmod"] for child in root)
     listed = [loc.text or "" for loc in root.iter(f"{namespace}loc")]
     pages = sorted(
         "https://example.test/board/" + page.relative_to(out).as_posix().removesuffix("index.html")
@@ -122,7 +124,7 @@ def test_every_page_has_a_link_preview_of_its_own(make_site: MakeSite) -> None:
     assert '<meta property="og:url" content="https://example.test/board/posts/week-02/">' in post
     home = (out / "index.html").read_text()
     assert '<meta property="og:type" content="website">' in home
-    assert '<meta name="twitter:card" content="summary">' in home
+    assert '<meta name="twitter:card" content="summary_large_image">' in home
 
 
 def test_the_home_page_describes_the_data_as_a_schema_org_dataset(make_site: MakeSite) -> None:
@@ -148,3 +150,172 @@ def test_json_ld_text_cannot_close_its_script_element(make_site: MakeSite) -> No
     home = (out / "index.html").read_text()
     [text] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', home)
     assert json.loads(text)["description"] == "Tests </script><b>&amp;"
+
+
+SITEMAP_SCHEMA = REPO / "tests/fixtures/sitemap.xsd"
+"""The sitemaps.org 0.9 schema, kept in the repository: tests never fetch it."""
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_problems(document: bytes) -> list[str]:
+    """What the schema finds wrong with a sitemap (lxml stops at the first problem)."""
+    schema = etree.XMLSchema(etree.parse(SITEMAP_SCHEMA))
+    try:
+        schema.assertValid(etree.fromstring(document))
+    except etree.DocumentInvalid as invalid:
+        return [str(invalid)]
+    return []
+
+
+def lastmods(out: Path) -> dict[str, str]:
+    root = ET.fromstring((out / "sitemap.xml").read_bytes())
+    base = "https://example.test/board/"
+    return {
+        (entry.findtext(f"{SITEMAP_NS}loc") or "").removeprefix(base): entry.findtext(f"{SITEMAP_NS}lastmod") or ""
+        for entry in root
+    }
+
+
+def test_the_sitemap_is_valid_against_the_sitemaps_org_schema(make_site: MakeSite) -> None:
+    out = build(make_site)
+    assert sitemap_problems((out / "sitemap.xml").read_bytes()) == []
+
+
+def test_the_real_sites_sitemap_is_valid_and_dates_every_page(real_site: FixtureSite) -> None:
+    assert real_site.run("build").code == 0
+    sitemap = (real_site.root / "_site/sitemap.xml").read_bytes()
+    assert sitemap_problems(sitemap) == []
+    root = ET.fromstring(sitemap)
+    assert all(entry.findtext(f"{SITEMAP_NS}lastmod") for entry in root)
+
+
+def test_the_schema_check_refuses_a_sitemap_that_breaks_it() -> None:
+    bad = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://example.test/</loc><lastmod>last week</lastmod></url></urlset>"
+    )
+    [problem] = sitemap_problems(bad)
+    assert "lastmod" in problem and "last week" in problem
+
+
+def test_each_page_is_dated_by_the_content_it_shows(make_site: MakeSite) -> None:
+    beta = MODEL_YAML.replace("Alpha 7B", "Beta 3B")
+    out = build(make_site, {"content/models/beta.yaml": beta})
+    assert lastmods(out) == {
+        # Posts: their own date.
+        "posts/week-01/": "2026-01-05",
+        "posts/week-02/": "2026-01-12",
+        # Model pages: the latest week that picked the model, or the latest week when none did.
+        "models/alpha/": "2026-01-05",
+        "models/giant/": "2026-01-05",
+        "models/beta/": "2026-01-12",
+        # Pages that show the current week or list every week: the latest week.
+        "": "2026-01-12",
+        "tiers/24gb/": "2026-01-12",
+        "tiers/12gb/": "2026-01-12",
+        "wait-list/": "2026-01-12",
+        "models/": "2026-01-12",
+        "posts/": "2026-01-12",
+    }
+
+
+def test_a_site_without_published_weeks_lists_its_pages_without_dates(make_site: MakeSite) -> None:
+    out = build(make_site, {"content/posts/week-01.md": None, "content/posts/week-02.md": None})
+    assert set(lastmods(out).values()) == {""}
+    assert sitemap_problems((out / "sitemap.xml").read_bytes()) == []
+
+
+DRAFT_POST = """\
+    ---
+    title: Week 3, not out yet
+    week: 3
+    date: 2026-01-19
+    summary: A draft.
+    draft: true
+    picks:
+      24gb:
+        - category: General
+          model: alpha
+          quant: Q4_K_M
+          why: Draft pick
+    ---
+
+    Still writing.
+    """
+
+SCHEDULED_POST = """\
+    ---
+    title: Week 4, coming
+    week: 4
+    date: 2026-03-09
+    summary: Scheduled.
+    ---
+
+    Soon.
+    """
+
+PICKS = """summary: Scheduled.
+    picks:
+      24gb:
+        - category: General
+          model: alpha
+          quant: Q4_K_M
+          why: Still fast"""
+
+MACHINE_FILES = (
+    "feed.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "leaderboard.json",
+    "models.json",
+    "weeks/1.json",
+    "weeks/2.json",
+    "tiers/24gb.csv",
+    "tiers/12gb.csv",
+    "social.png",
+)
+
+
+def test_a_preview_build_announces_only_published_weeks(make_site: MakeSite) -> None:
+    """`--drafts` (and `serve`) show drafts and scheduled posts as pages with a banner, but the feed,
+    the sitemap, the downloads and the link-preview image stay as a published build writes them."""
+    site = make_site({"content/posts/week-02.md": SECOND_POST})
+    assert site.run("build").code == 0
+    published = {name: (site.root / "_site" / name).read_bytes() for name in MACHINE_FILES}
+    site.write("content/posts/week-03.md", DRAFT_POST)
+    site.write("content/posts/week-04.md", SCHEDULED_POST)
+    result = site.run("build", "--drafts")
+    assert result.code == 0, result.err
+    out = site.root / "_site"
+    assert "Draft: not published" in (out / "posts/week-03/index.html").read_text()
+    assert "Scheduled for 2026-03-09" in (out / "posts/week-04/index.html").read_text()
+    assert {name: (out / name).read_bytes() for name in MACHINE_FILES} == published
+    assert not (out / "weeks/3.json").exists() and not (out / "weeks/4.json").exists()
+    home = (out / "index.html").read_text()
+    [json_ld] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', home)
+    assert json.loads(json_ld)["dateModified"] == "2026-01-12"
+
+
+@pytest.mark.parametrize(
+    ("page", "note"),
+    [
+        ("posts/week-03/index.html", "Week 3 is a draft"),
+        ("posts/week-04/index.html", "Week 4 is scheduled for 2026-03-09"),
+        ("index.html", "Week 4 is scheduled for 2026-03-09"),
+        ("tiers/24gb/index.html", "Week 4 is scheduled for 2026-03-09"),
+    ],
+)
+def test_a_preview_page_of_an_unpublished_week_says_its_data_is_not_out(
+    make_site: MakeSite, page: str, note: str
+) -> None:
+    site = make_site(
+        {
+            "content/posts/week-02.md": SECOND_POST,
+            "content/posts/week-03.md": DRAFT_POST,
+            "content/posts/week-04.md": SCHEDULED_POST.replace("summary: Scheduled.", PICKS),
+        }
+    )
+    assert site.run("build", "--drafts").code == 0
+    html = (site.root / "_site" / page).read_text()
+    assert f"{note}: the data downloads and the feed hold published weeks only, so it is not in them yet." in html
+    assert 'href="/board/leaderboard.json"' not in html and 'href="/board/weeks/' not in html
