@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from site_builder.schema import Slug, Strict, Text
+from site_builder.schema import Origin, Slug, Strict, Text
 from site_builder.yaml_source import Loc
 
 FigureSource = Literal["record", "post"]
@@ -29,6 +29,10 @@ class ShownBenchmark(Strict):
     """Unit shown after the score."""
     approximate: bool
     """True when the score was shown as an estimate (`~`)."""
+    source: Slug | None = None
+    """The `id` of the source (in `site.yaml`) that reports the score; absent in locks written before it was kept."""
+    origin: Origin | None = None
+    """Who produced the score, where the record says so."""
 
     def __str__(self) -> str:
         unit = self.unit if self.unit == "%" else f" {self.unit}"
@@ -50,10 +54,18 @@ class ShownRow(Strict):
     """Where the quantization label comes from, when the post says (e.g. `from the takeaways`)."""
     vram: str | None = None
     """VRAM used, e.g. `~22 GB`."""
+    vram_source: Slug | None = None
+    """The `id` of the source of the VRAM figure; absent in locks written before it was kept."""
+    vram_origin: Origin | None = None
+    """Who produced the VRAM figure, where the record says so."""
     speed: str | None = None
     """Speed, e.g. `20-25 t/s`."""
     speed_from: FigureSource | None = None
     """Where the speed came from: the model's `record` or the week's `post`."""
+    speed_source: Slug | None = None
+    """The `id` of the source of a speed from the record."""
+    speed_origin: Origin | None = None
+    """Who produced a speed from the record, where the record says so."""
     benchmark: ShownBenchmark | None = None
     """The headline benchmark shown."""
     why: Text
@@ -71,6 +83,8 @@ class ShownWaitRow(Strict):
     """Smallest usable memory need, e.g. `~300 GB`."""
     format: str | None = None
     """The format of that memory need."""
+    memory_source: Slug | None = None
+    """The `id` of the source of that memory need; absent in locks written before it was kept."""
     why: Text
     """Why to wait."""
 
@@ -140,7 +154,8 @@ def _table_drifts(
     for index, (was, now) in enumerate(zip(old, new, strict=True)):
         for key, figure, from_post in figures:
             old_value, new_value = getattr(was, key), getattr(now, key)
-            if old_value == new_value:
+            # Compared as shown: a lock written before sources were kept still matches its figures.
+            if _shown(old_value) == _shown(new_value):
                 continue
             post_side = from_post or _speed_from_post(key, was, now)
             who = "post" if post_side else "record"

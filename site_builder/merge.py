@@ -135,8 +135,12 @@ def _shown_row(row: LeaderboardRow) -> ShownRow:
         quant=row.quant_label or None,
         quant_note=row.quant_note or None,
         vram=str(row.quant.vram) if row.quant and row.quant.vram else None,
+        vram_source=row.quant.source if row.quant and row.quant.vram else None,
+        vram_origin=row.quant.origin if row.quant and row.quant.vram else None,
         speed=str(row.speed) if row.speed else None,
         speed_from=("record" if row.speed_from_record else "post") if row.speed else None,
+        speed_source=row.quant.source if row.quant and row.speed_from_record else None,
+        speed_origin=row.quant.origin if row.quant and row.speed_from_record else None,
         benchmark=_shown_benchmark(row.benchmark) if row.benchmark else None,
         why=row.why,
     )
@@ -144,7 +148,12 @@ def _shown_row(row: LeaderboardRow) -> ShownRow:
 
 def _shown_benchmark(benchmark: Benchmark) -> ShownBenchmark:
     return ShownBenchmark(
-        name=benchmark.name, score=benchmark.score, unit=benchmark.unit, approximate=benchmark.approximate
+        name=benchmark.name,
+        score=benchmark.score,
+        unit=benchmark.unit,
+        approximate=benchmark.approximate,
+        source=benchmark.source,
+        origin=benchmark.origin,
     )
 
 
@@ -155,6 +164,7 @@ def _shown_wait_row(row: WaitRow) -> ShownWaitRow:
         name=row.model.record.name,
         memory=str(memory.memory) if memory else None,
         format=(memory.format or None) if memory else None,
+        memory_source=memory.source if memory else None,
         why=row.why,
     )
 

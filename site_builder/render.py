@@ -372,7 +372,7 @@ def make_environment(
         unpublished_data_note=_unpublished_data_note,
     )
     env.filters["number"] = lambda value: f"{value:g}"
-    register_table_helpers(env, TrackedModels(data.content.models, reads))
+    register_table_helpers(env, data, TrackedModels(data.content.models, reads))
     return env
 
 

@@ -14,9 +14,11 @@ import jinja2
 from site_builder.charts import model_charts, tier_chart
 from site_builder.content import Model
 from site_builder.figures import Size, Speed, parse_size, parse_speed
-from site_builder.merge import ShownTable
-from site_builder.schema import ModelRecord
+from site_builder.fit_pages import FitView
+from site_builder.merge import ShownTable, SiteData
+from site_builder.provenance import Provenance, cited_sources
 from site_builder.search import available as search_available
+from site_builder.urls import Urls
 
 
 def _number(value: float) -> str:
@@ -50,18 +52,16 @@ def licences_of(tables: Sequence[ShownTable], models: Mapping[str, Model]) -> li
     return sorted(licence for licence in found if licence)
 
 
-def cited_sources(record: ModelRecord) -> list[str]:
-    """The ids of the sources a record cites, in order of first use, for its Sources list."""
-    cited = [record.specs_source] if record.specs_source else []
-    for rows in (record.benchmarks, record.quantizations, record.memory, record.hardware_status):
-        cited += [row.source for row in rows]
-    return list(dict.fromkeys(cited))
-
-
-def register(env: jinja2.Environment, models: Mapping[str, Model]) -> None:
+def register(env: jinja2.Environment, data: SiteData, models: Mapping[str, Model]) -> None:
+    """`models` is what templates see of the records (noting which ones each page reads)."""
     env.filters["size_gb"] = size_gb
     env.filters["speed_low"] = speed_low
+    # Set by make_environment just before; the markers link into the same site (and to the fit method).
+    urls, fit = env.globals["urls"], env.globals.get("fit")
+    assert isinstance(urls, Urls)
+    fit_url = fit.page_url() if isinstance(fit, FitView) else None
     env.globals.update(
+        origins=Provenance(data.content, urls, fit_url),
         models=models,
         licences_of=lambda tables: licences_of(tables, models),
         tier_chart=tier_chart,

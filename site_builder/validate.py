@@ -305,14 +305,27 @@ def _lock(item: LoadedYaml, known: Known, problems: list[Problem]) -> Lock | Non
             )
         for index, row in enumerate(rows):
             _check_locked_model(row.model, ("tiers", tier_id, index, "model"), known, report, refresh)
+            sources = {"vram_source": row.vram_source, "speed_source": row.speed_source}
+            for key, source_id in sources.items():
+                _check_locked_source(source_id, ("tiers", tier_id, index, key), known, report, refresh)
+            if row.benchmark is not None:
+                loc: Loc = ("tiers", tier_id, index, "benchmark", "source")
+                _check_locked_source(row.benchmark.source, loc, known, report, refresh)
     for index, wait in enumerate(week.wait_list):
         _check_locked_model(wait.model, ("wait_list", index, "model"), known, report, refresh)
+        _check_locked_source(wait.memory_source, ("wait_list", index, "memory_source"), known, report, refresh)
     return Lock(item.file, item.document, week)
 
 
 def _check_locked_model(model_id: str, loc: Loc, known: Known, report: Reporter, refresh: str) -> None:
     if model_id not in known.models and model_id not in known.invalid_model_ids:
         report.at(loc, f"frozen with model '{model_id}', which has no record in content/models/ any more; {refresh}")
+
+
+def _check_locked_source(source_id: str | None, loc: Loc, known: Known, report: Reporter, refresh: str) -> None:
+    """A lock names the source of each figure it froze; the leaderboards link to it."""
+    if source_id is not None and known.source_ids is not None and source_id not in known.source_ids:
+        report.at(loc, f"frozen with source '{source_id}', which content/site.yaml no longer has; {refresh}")
 
 
 def _duplicates(values: list[str]) -> dict[int, str]:

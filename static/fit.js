@@ -115,7 +115,8 @@
       setup.ram + " GB RAM, " + setup.ctx + " tokens of context (usable VRAM ≈ " + usableVram(setup, c).toFixed(1) + " GB)"));
     table.appendChild(caption);
     var head = el("tr");
-    ["Model", "Format", "Verdict", "Memory needed", "Speed", "Source"].forEach(function (name) {
+    var headers = ["Model", "Format", "Verdict", "Memory needed", "Speed", "Source"];
+    headers.forEach(function (name) {
       head.appendChild(el("th", name, { scope: "col" }));
     });
     table.appendChild(el("thead")).appendChild(head);
@@ -139,9 +140,13 @@
       var source = el("td");
       source.appendChild(link(entry.source, entry.source_url));
       row.appendChild(source);
+      // On a phone each row is a card: every value says which column it is (see the stylesheet).
+      Array.prototype.forEach.call(row.querySelectorAll("td"), function (cell, index) {
+        cell.setAttribute("data-label", headers[index + 1]);
+      });
       body.appendChild(row);
     });
-    var scroll = el("div", "", { "class": "table-scroll", role: "region", "aria-label": "Fit finder results", tabindex: "0" });
+    var scroll = el("div", "", { "class": "table-scroll scroll-fit", role: "region", "aria-label": "Fit finder results", tabindex: "0" });
     scroll.appendChild(table);
     results.replaceChildren(scroll);
   }

@@ -17,7 +17,8 @@
   function compare(a, b) {
     if (a.missing || b.missing) return a.missing === b.missing ? 0 : a.missing ? 1 : -1;
     if (a.number !== undefined && b.number !== undefined) return a.number - b.number;
-    return String(a.text ?? a.number).localeCompare(String(b.text ?? b.number));
+    // Numbers inside text ("Week 10" after "Week 9") compare as numbers.
+    return String(a.text ?? a.number).localeCompare(String(b.text ?? b.number), undefined, { numeric: true });
   }
 
   function sortTable(table, header, column) {
@@ -140,7 +141,7 @@
   }
 
   function start() {
-    for (const table of document.querySelectorAll("table.leaderboard")) makeSortable(table);
+    for (const table of document.querySelectorAll("table.leaderboard, table.sortable")) makeSortable(table);
     const form = document.getElementById("table-filters");
     if (form) setUpFilters(form);
     const search = document.querySelector(".site-search[data-pagefind-bundle]");

@@ -17,6 +17,37 @@ from ruamel.yaml import YAML
 
 LEADERBOARD_COLUMNS = ("Best for", "Model", "Quantization", "VRAM used", "Speed")
 NO_FIGURE = "—"
+MARKERS = {"vendor-reported": "vendor", "community-tested": "community", "measured": "measured"}
+"""The word a leaderboard shows beside a figure whose record row names its origin."""
+REPORTED, PUBLISHED = "reported", "published"
+"""Beside a figure whose record names no origin (or that the week's post gives); beside a frozen figure
+that today's record no longer gives."""
+
+
+def marker(row: dict[str, Any] | None) -> str:
+    """The marker of a figure taken from a record row (a quantization, benchmark or memory need)."""
+    return MARKERS.get(str((row or {}).get("origin")), REPORTED)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A leaderboard figure as a cell must show it: the figure, then one of the markers it may carry."""
+
+    text: str
+    markers: frozenset[str]
+
+    def matches(self, shown: str) -> bool:
+        if self.text == NO_FIGURE:
+            return shown == NO_FIGURE
+        return any(shown == f"{self.text} {word}" for word in self.markers)
+
+    def starts(self, shown: str) -> bool:
+        """The cell starts with the marked figure (the fit finder may add a flag or a note after it)."""
+        return self.matches(shown) or any(shown.startswith(f"{self.text} {word} ") for word in self.markers)
+
+
+def figure(text: str | None, *markers: str) -> Figure:
+    return Figure(text or NO_FIGURE, frozenset(markers))
 
 
 @dataclass(frozen=True)
@@ -79,27 +110,31 @@ def shown_quantization(quant: str | None, note: str | None) -> str:
     return f"{shown} ({squash(note)})" if note else shown
 
 
-def expected_frozen_cells(row: dict[str, Any]) -> dict[str, str]:
-    """The leaderboard cells of a frozen week's row: exactly what its lock file holds."""
+def expected_frozen_cells(row: dict[str, Any]) -> dict[str, str | Figure]:
+    """The leaderboard cells of a frozen week's row: exactly what its lock file holds. A figure from a record
+    is marked as the record marks it, or as published when the record has changed since."""
+    from_record = (*MARKERS.values(), REPORTED, PUBLISHED)
     return {
         "Best for": squash(row["category"]),
         "Model": squash(row["name"]),
         "Quantization": shown_quantization(row.get("quant"), row.get("quant_note")),
-        "VRAM used": row.get("vram") or NO_FIGURE,
-        "Speed": row.get("speed") or NO_FIGURE,
+        "VRAM used": figure(row.get("vram"), *from_record),
+        "Speed": figure(row.get("speed"), *((REPORTED,) if row.get("speed_from") == "post" else from_record)),
     }
 
 
-def expected_pick_cells(facts: ContentFacts, pick: dict[str, Any], tier_id: str) -> dict[str, str]:
-    """The leaderboard cells a pick of a week without a lock must show, by column heading."""
+def expected_pick_cells(facts: ContentFacts, pick: dict[str, Any], tier_id: str) -> dict[str, str | Figure]:
+    """The leaderboard cells a pick of a week without a lock must show, by column heading: a speed the
+    post gives is marked "reported"; a record's figure carries the record row's marker."""
     record = facts.models[pick["model"]]
     row = expected_quantization(record, pick["quant"], tier_id) if "quant" in pick else None
+    speed = figure(pick["speed"], REPORTED) if pick.get("speed") else figure((row or {}).get("speed"), marker(row))
     return {
         "Best for": squash(pick["category"]),
         "Model": squash(record["name"]),
         "Quantization": shown_quantization(pick.get("quant"), pick.get("quant_note")),
-        "VRAM used": (row or {}).get("vram") or NO_FIGURE,
-        "Speed": pick.get("speed") or (row or {}).get("speed") or NO_FIGURE,
+        "VRAM used": figure((row or {}).get("vram"), marker(row)),
+        "Speed": speed,
     }
 
 
@@ -137,19 +172,25 @@ def assert_picks_in_tier_tables(page: Page, facts: ContentFacts, post: Post, tie
         assert len(table.rows) == len(picks), f"{table.caption}: {len(table.rows)} rows for {len(picks)} picks"
         for pick, row, links, expected in zip(picks, table.rows, table.row_links, expectations, strict=True):
             shown = {name: row[index] for name, index in columns.items()}
-            assert shown["Model"].startswith(expected.pop("Model")), (table.caption, shown)
-            del shown["Model"]
+            where = f"{table.caption}: pick {pick['model']}"
+            assert shown.pop("Model").startswith(str(expected.pop("Model"))), (where, row)
             vram, vram_expected = shown.pop("VRAM used"), expected.pop("VRAM used")
-            assert shown == expected, f"{table.caption}: pick {pick['model']} shows {shown}, means {expected}"
-            assert_vram_cell(vram, vram_expected, f"{table.caption}: pick {pick['model']}")
+            speed, speed_expected = shown.pop("Speed"), expected.pop("Speed")
+            assert shown == expected, f"{where} shows {shown}, means {expected}"
+            assert isinstance(speed_expected, Figure) and speed_expected.matches(speed), (
+                f"{where} shows speed {speed!r}, means {speed_expected}"
+            )
+            assert isinstance(vram_expected, Figure)
+            assert_vram_cell(vram, vram_expected, where)
             assert f"{prefix}models/{pick['model']}/" in links, f"{table.caption}: {pick['model']} is not linked"
 
 
-def assert_vram_cell(shown: str, expected: str, where: str) -> None:
-    """The reported figure comes first; the fit finder may add a flag, a "fits" note, or an estimate marked "est."."""
-    if shown == expected or shown.startswith(expected + " "):
+def assert_vram_cell(shown: str, expected: Figure, where: str) -> None:
+    """The reported figure and its marker come first; the fit finder may add a flag, a "fits" note, or an
+    estimate marked "est."."""
+    if expected.starts(shown) or (expected.text == NO_FIGURE and shown.startswith(NO_FIGURE + " ")):
         return
-    assert expected == NO_FIGURE and shown.startswith("est. ≈ "), f"{where} shows VRAM {shown!r}, means {expected!r}"
+    assert expected.text == NO_FIGURE and shown.startswith("est. ≈ "), f"{where} shows VRAM {shown!r}, means {expected}"
 
 
 def assert_wait_list(page: Page, facts: ContentFacts, post: Post) -> None:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import FROZEN_SITE, REPO, FixtureSite
 from html_reader import Page, html_files, is_off_site, parse_html, squash
-from invariants import assert_links_resolve, assert_site_shows_its_content, expected_quantization
+from invariants import REPORTED, assert_links_resolve, assert_site_shows_its_content, expected_quantization, marker
 from ruamel.yaml import YAML
 
 # --- the frozen example site's content, read straight from the YAML -------------
@@ -59,18 +59,22 @@ def score_text(benchmark: dict[str, Any]) -> str:
 
 
 def expected_pick_row(pick: dict[str, Any], tier_id: str) -> list[str]:
+    """A figure is followed by its marker: the record row's origin, or "reported" (by its source, or by the
+    week's post for a speed the post gives)."""
     model = MODELS[pick["model"]]
     quant = expected_quantization(model, pick["quant"], tier_id) if "quant" in pick else None
-    speed = pick.get("speed") or (quant or {}).get("speed") or "—"
+    record_speed = (quant or {}).get("speed")
+    speed = f"{pick['speed']} {REPORTED}" if pick.get("speed") else record_speed and f"{record_speed} {marker(quant)}"
+    vram = (quant or {}).get("vram")
     headline = pick.get("benchmark") or model.get("headline_benchmark")
     benchmark = next((b for b in model.get("benchmarks", []) if b["name"] == headline), None)
     return [
         pick["category"],
         model["name"],
         pick.get("quant") or "—",
-        (quant or {}).get("vram") or "—",
-        speed,
-        f"{score_text(benchmark)} {benchmark['name']}" if benchmark else "—",
+        f"{vram} {marker(quant)}" if vram else "—",
+        speed or "—",
+        f"{score_text(benchmark)} {benchmark['name']} {marker(benchmark)}" if benchmark else "—",
         squash(pick["why"]),
     ]
 
@@ -194,11 +198,14 @@ def test_headline_figures_as_the_week_6_post_states_them(built: Built) -> None:
     top = home.table("24GB VRAM: best picks, Week 6 (2026-02-23)").rows
     mid = home.table("12-16GB VRAM: best picks, Week 6 (2026-02-23)").rows
     mimo = next(row for row in top if row[1] == "MiMo-V2-Flash")
-    assert mimo[:6] == ["Reasoning", "MiMo-V2-Flash", "Q3_K_S", "~22 GB", "20-30 t/s", "94.1% AIME 2025"]
+    # Each figure with its marker: who produced it where the record says, else "reported" (by the source,
+    # or by the week's post for the speeds the post gives).
+    mimo_figures = ["~22 GB community", "20-30 t/s reported", "94.1% AIME 2025 vendor"]
+    assert mimo[:6] == ["Reasoning", "MiMo-V2-Flash", "Q3_K_S", *mimo_figures]
     glm = next(row for row in top if row[1] == "GLM-4.7-Flash")
-    assert glm[:6] == ["Coding", "GLM-4.7-Flash", "4-bit", "—", "60-80 t/s", "59.2% SWE-Bench Verified"]
+    assert glm[:6] == ["Coding", "GLM-4.7-Flash", "4-bit", "—", "60-80 t/s reported", "59.2% SWE-Bench Verified vendor"]
     gemma = next(row for row in mid if row[1] == "Gemma 3 27B QAT")
-    assert gemma[:5] == ["General", "Gemma 3 27B QAT", "QAT", "14.1 GB", "20-30 t/s"]
+    assert gemma[:5] == ["General", "Gemma 3 27B QAT", "QAT", "14.1 GB community", "20-30 t/s reported"]
     assert [row[0] for row in top] == ["Reasoning", "Coding", "General", "Quality"]
     assert [row[0] for row in mid] == ["Balanced", "Coding", "General"]
 
@@ -209,9 +216,9 @@ def test_wait_list_shows_the_smallest_usable_memory(built: Built, page: str) -> 
     assert table.head == [["Model", "Memory needed (smallest usable format)", "Why wait"]]
     whys = [squash(row["why"]) for row in POST["wait_list"]]
     assert table.rows == [
-        ["Llama 4 Scout", "~55 GB at Q4", whys[0]],
-        ["GLM-5", "~300 GB at 2-bit GGUF", whys[1]],
-        ["Llama 4 Maverick", "200 GB+", whys[2]],
+        ["Llama 4 Scout", "~55 GB at Q4 reported", whys[0]],
+        ["GLM-5", "~300 GB at 2-bit GGUF reported", whys[1]],
+        ["Llama 4 Maverick", "200 GB+ reported", whys[2]],
     ]
     assert not any("180 GB" in cell for row in table.rows for cell in row), "1-bit GLM-5 is not usable"
     assert [row["model"] for row in POST["wait_list"]] == ["llama-4-scout", "glm-5", "llama-4-maverick"]
@@ -574,7 +581,7 @@ def test_leaderboard_benchmark_with_a_unit_is_spaced_as_on_the_model_page(frozen
     )
     home = build(frozen_site).page("index.html")
     mimo = next(row for row in home.table(tier_caption(TIERS[0])).rows if row[1] == "MiMo-V2-Flash")
-    assert mimo[5] == "150 t/s Server throughput"
+    assert mimo[5] == "150 t/s Server throughput vendor"
 
 
 def test_leaderboard_marks_an_approximate_benchmark(frozen_site: FixtureSite) -> None:
@@ -587,7 +594,7 @@ def test_leaderboard_marks_an_approximate_benchmark(frozen_site: FixtureSite) ->
     model_rows = _model_page(built, "mimo-v2-flash").table("MiMo-V2-Flash benchmark scores").rows
     assert model_rows[0][1] == "~94.1%"
     mimo = next(row for row in built.page("index.html").table(tier_caption(TIERS[0])).rows if row[1] == "MiMo-V2-Flash")
-    assert mimo[5] == "~94.1% AIME 2025"
+    assert mimo[5] == "~94.1% AIME 2025 vendor"
 
 
 def test_post_heading_ids_do_not_collide_with_page_ids(frozen_site: FixtureSite) -> None:

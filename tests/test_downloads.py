@@ -27,7 +27,22 @@ SECOND_POST = """\
     Nothing new.
     """
 
-ROW_FIELDS = ["category", "model", "name", "quant", "quant_note", "vram", "speed", "speed_from", "benchmark", "why"]
+ROW_FIELDS = [
+    "category",
+    "model",
+    "name",
+    "quant",
+    "quant_note",
+    "vram",
+    "vram_source",
+    "vram_origin",
+    "speed",
+    "speed_from",
+    "speed_source",
+    "speed_origin",
+    "benchmark",
+    "why",
+]
 
 
 def build(make_site: MakeSite) -> Path:
@@ -63,11 +78,21 @@ def test_each_week_is_published_as_json_with_the_documented_fields(make_site: Ma
     assert list(row) == ROW_FIELDS
     assert row["model"] == "alpha"
     assert row["vram"] == "~5 GB"
+    assert (row["vram_source"], row["vram_origin"]) == ("src", "measured")
     assert row["speed"] == "80-90 t/s"
-    assert row["benchmark"] == {"name": "MMLU", "score": 70.5, "unit": "%", "approximate": False}
+    assert (row["speed_from"], row["speed_source"], row["speed_origin"]) == ("record", "src", "measured")
+    benchmark = {"name": "MMLU", "score": 70.5, "unit": "%", "approximate": False}
+    assert row["benchmark"] == {**benchmark, "source": "src", "origin": "vendor-reported"}
     assert week["tiers"][1]["rows"] == []
     assert week["wait_list"] == [
-        {"model": "giant", "name": "Giant 1T", "memory": "~600 GB", "format": "Q4", "why": "Needs a server"}
+        {
+            "model": "giant",
+            "name": "Giant 1T",
+            "memory": "~600 GB",
+            "format": "Q4",
+            "memory_source": "src",
+            "why": "Needs a server",
+        }
     ]
 
 

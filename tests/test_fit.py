@@ -315,7 +315,12 @@ def test_rows_without_reported_vram_show_the_estimate_and_flags_link_to_their_re
     out = tmp_path / "out"
     assert site.run("build", "--out", str(out)).code == 0
     home = (out / "index.html").read_text(encoding="utf-8")
-    assert '<abbr title="estimate">est.</abbr> ≈ 29.7 GB' in home  # 28.6875 + 1 GB buffer (+ KV at 8192 tokens)
+    # 28.6875 + 1 GB buffer (+ KV at 8192 tokens), marked as an estimate that links to the method.
+    estimate = (
+        '<a class="origin origin-estimated" href="/board/fit/#method" title="{words}" aria-label="{words}">est.</a>'
+        ' <span class="figure">≈ 29.7 GB</span>'
+    ).format(words="est. (estimated by the fit finder; no source reports it)")
+    assert estimate in home
     assert 'href="/board/fit/#fit-sparse-quantizations-0"' in home
     fit_page = (out / "fit/index.html").read_text(encoding="utf-8")
     assert 'id="fit-sparse-quantizations-0"' in fit_page
@@ -330,4 +335,4 @@ def test_rows_without_reported_vram_show_the_estimate_and_flags_link_to_their_re
     assert '<a class="fit-flag" href="/board/fit/#fit-sparse-quantizations-0"' in model_page
     # A week's own post page is its permanent record: no notes that follow today's records.
     post_page = (out / "posts/week-01/index.html").read_text(encoding="utf-8")
-    assert "est.</abbr>" not in post_page
+    assert "origin-estimated" not in post_page

@@ -197,3 +197,25 @@ def test_phone_width_pages_never_scroll_sideways(served: Served, browser: Browse
         goto(page, served.url(relative))
         page.wait_for_load_state("networkidle")
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_at_375_px_each_verdict_is_a_card_with_its_verdict_and_memory_in_view(served: Served, browser: Browser) -> None:
+    width = 375
+    with new_context(browser, viewport={"width": width, "height": 740}) as ctx:
+        page = ctx.new_page()
+        goto(page, served.url("fit/?vram=24&ram=32"))
+        rows = page.locator("#fit-results tbody tr")
+        expect(rows.first).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # Nothing to scroll sideways inside the results either.
+        box = page.locator("#fit-results .table-scroll")
+        assert box.evaluate("el => el.scrollWidth <= el.clientWidth")
+        for row in rows.all():
+            for label in ("Verdict", "Memory needed"):
+                cell = row.locator(f"td[data-label='{label}']")
+                cell.scroll_into_view_if_needed()
+                where = cell.bounding_box()
+                assert where is not None and where["width"] > 0
+                assert where["x"] >= 0 and where["x"] + where["width"] <= width, (label, where)
+                assert cell.evaluate("td => getComputedStyle(td, '::before').content") == f'"{label}: "'
+            assert page.evaluate("window.scrollX") == 0

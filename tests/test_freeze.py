@@ -32,19 +32,26 @@ EXPECTED_LOCK = """\
           name: Alpha 7B
           quant: Q4_K_M
           vram: ~5 GB
+          vram_source: src
+          vram_origin: measured
           speed: 80-90 t/s
           speed_from: record
+          speed_source: src
+          speed_origin: measured
           benchmark:
             name: MMLU
             score: 70.5
             unit: '%'
             approximate: false
+            source: src
+            origin: vendor-reported
           why: Fast and small
     wait_list:
       - model: giant
         name: Giant 1T
         memory: ~600 GB
         format: Q4
+        memory_source: src
         why: Needs a server
     """
 
@@ -92,14 +99,14 @@ def test_a_frozen_page_is_byte_identical_after_a_record_edit_and_the_build_warns
     assert (frozen.root / "_site/index.html").read_bytes() == home_before
     model_page = (frozen.root / "_site/models/alpha/index.html").read_text(encoding="utf-8")
     # The model page has today's figure in its quantization table, and the week's in its history.
-    assert '<td class="num">~6 GB</td>' in model_page
-    assert '<td class="num">~5 GB</td>' in model_page
+    assert '<td class="num" data-sort="6">~6 GB</td>' in model_page
+    assert '<td class="num" data-sort="5">~5 GB</td>' in model_page
 
 
 def test_check_and_the_merged_data_carry_the_same_warning(frozen: FixtureSite) -> None:
     edit(frozen, "content/models/alpha.yaml", "score: 70.5", "score: 71")
     expected = (
-        "content/frozen/week-01.yaml:13:7: warning: Week 1, 24GB VRAM row 1 (Alpha 7B): "
+        "content/frozen/week-01.yaml:17:7: warning: Week 1, 24GB VRAM row 1 (Alpha 7B): "
         "headline benchmark frozen at 70.5% MMLU, record now says 71% MMLU"
     )
     result = frozen.run("check")
@@ -118,9 +125,9 @@ def test_every_drifted_figure_is_named_with_both_values(frozen: FixtureSite) -> 
     assert result.err.splitlines() == [
         "content/frozen/week-01.yaml:8:7: warning: Week 1, 24GB VRAM row 1 (Alpha 7B): "
         "model name frozen at Alpha 7B, record now says Alpha 7B v2",
-        "content/frozen/week-01.yaml:11:7: warning: Week 1, 24GB VRAM row 1 (Alpha 7B): "
+        "content/frozen/week-01.yaml:13:7: warning: Week 1, 24GB VRAM row 1 (Alpha 7B): "
         "speed frozen at 80-90 t/s, record now says 85-95 t/s",
-        "content/frozen/week-01.yaml:22:5: warning: Week 1, The wait list row 1 (Giant 1T): "
+        "content/frozen/week-01.yaml:28:5: warning: Week 1, The wait list row 1 (Giant 1T): "
         "memory needed frozen at ~600 GB, record now says ~650 GB",
     ]
 
@@ -133,9 +140,9 @@ def test_a_changed_pick_warns_and_names_the_refresh_command(frozen: FixtureSite)
     assert result.code == 0
     refresh = "the frozen table is still shown; to publish the change run `site-builder freeze --refresh week-01`"
     assert result.err.splitlines() == [
-        f"content/frozen/week-01.yaml:18:7: warning: Week 1, 24GB VRAM row 1 (Alpha 7B): "
+        f"content/frozen/week-01.yaml:24:7: warning: Week 1, 24GB VRAM row 1 (Alpha 7B): "
         f"why frozen at Fast and small, post now says Small and fast; {refresh}",
-        f"content/frozen/week-01.yaml:19:1: warning: Week 1, The wait list: "
+        f"content/frozen/week-01.yaml:25:1: warning: Week 1, The wait list: "
         f"the post now picks nothing; frozen with giant; {refresh}",
     ]
     after = (frozen.root / POST_PAGE).read_text(encoding="utf-8")
@@ -203,13 +210,13 @@ def test_a_hand_edited_lock_is_checked_like_other_content(frozen: FixtureSite) -
     result = frozen.run("build")
     assert result.code == 1
     assert result.err.splitlines() == [
-        "content/frozen/week-01.yaml:12:7: unknown key 'speed_form'; did you mean 'speed_from'?",
+        "content/frozen/week-01.yaml:14:7: unknown key 'speed_form'; did you mean 'speed_from'?",
         "error: 1 problem found; nothing was written",
     ]
     edit(frozen, LOCK, "      speed_form: record\n", "      speed_from: record\n")
     result = frozen.run("build")
     assert result.err.splitlines() == [
-        "content/frozen/week-01.yaml:20:5: frozen with model 'gone', which has no record in content/models/ "
+        "content/frozen/week-01.yaml:26:5: frozen with model 'gone', which has no record in content/models/ "
         "any more; restore it, or run `site-builder freeze --refresh week-01`",
         "error: 1 problem found; nothing was written",
     ]
@@ -220,7 +227,7 @@ def test_refresh_repairs_a_lock_that_names_a_deleted_model(frozen: FixtureSite) 
     edit(frozen, "content/posts/week-01.md", "wait_list:\n  - model: giant\n    why: Needs a server\n", "")
     broken = frozen.run("build")
     assert broken.err.splitlines()[0] == (
-        "content/frozen/week-01.yaml:20:5: frozen with model 'giant', which has no record in content/models/ "
+        "content/frozen/week-01.yaml:26:5: frozen with model 'giant', which has no record in content/models/ "
         "any more; restore it, or run `site-builder freeze --refresh week-01`"
     )
     result = frozen.run("freeze", "--refresh", "week-01")

@@ -176,6 +176,6 @@ def test_scores_are_shown_with_their_own_unit(make_site: MakeSite) -> None:
     assert site.run("build").code == 0
     assert ">1974 Elo Codeforces</a>" in (site.root / "_site/index.html").read_text()
     page = (site.root / "_site/models/giant/index.html").read_text()
-    assert '<td class="num">1974 Elo</td>' in page
-    assert '<td class="num">94.1%</td>' in page
+    assert '<td class="num" data-sort="1974">1974 Elo</td>' in page
+    assert '<td class="num" data-sort="94.1">94.1%</td>' in page
     assert "1974%" not in page

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 import pytest
 from conftest import MODEL_YAML, FixtureSite
+from html_reader import html_files
 
 from site_builder.charts import RangePoint, bar_svg, model_charts, nice_step, speed_vram_svg, tier_chart
 from site_builder.lock import ShownRow
@@ -164,3 +166,22 @@ def test_the_build_writes_the_search_index_into_the_site(make_site: MakeSite) ->
     out = site.root / "_site"
     assert (out / "pagefind/pagefind-ui.js").is_file()
     assert 'data-pagefind-bundle="/board/pagefind/"' in (out / "index.html").read_text()
+
+
+TOUCHING_BLOCKS = re.compile(
+    r"</(th|td|dt|dd|li|p|h[1-6]|caption|figcaption)>(<(?:th|td|dt|dd|li|p|h[1-6]|div|ul|ol|dl|table|section)\b)"
+)
+"""A block ending right where the next begins: the search index (like copying the text) reads their words as one."""
+
+
+def test_no_two_blocks_touch_so_search_excerpts_never_run_words_together(real_site: FixtureSite) -> None:
+    """Over the real content, so every template (fit finder and hardware pages too) is rendered."""
+    result = real_site.run("build")
+    assert result.code == 0, result.err
+    out = real_site.root / "_site"
+    touching = {
+        path.relative_to(out).as_posix(): [match.group(0) for match in TOUCHING_BLOCKS.finditer(path.read_text())]
+        for path in html_files(out)
+        if "pagefind" not in path.parts
+    }
+    assert {page: found for page, found in touching.items() if found} == {}

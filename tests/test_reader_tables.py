@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import copy_site, latest_post_date, source_date_epoch
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from test_browser import (
     MODEL_PAGE,
     POST_PAGE,
@@ -159,6 +159,95 @@ def test_phone_shows_every_leaderboard_rows_figures_without_sideways_scroll(
             # The label says what the value is (text from the stylesheet, from data-label).
             label = cell.evaluate("td => getComputedStyle(td, '::before').content")
             assert label == json.dumps(f"{cell.get_attribute('data-label')}: "), label
+            # So does the figure's provenance marker, inside the card.
+            for marker in cell.locator("a.origin").all():
+                mark = marker.bounding_box()
+                assert mark is not None and mark["x"] >= 0 and mark["x"] + mark["width"] <= SMALL_PHONE["width"], mark
+
+
+FIGURE_CELLS = (
+    "table.leaderboard td[data-label='VRAM used'], table.leaderboard td[data-label=Speed], "
+    "table.leaderboard td[data-label='Headline benchmark'], table.leaderboard td[data-label='Memory needed']"
+)
+MARKER_NAMES = {
+    "vendor": r"vendor-reported; source: \S.*",
+    "community": r"community-tested; source: \S.*",
+    "measured": r"measured; source: \S.*",
+    "reported": r"reported by \S.*",
+    "published": r"as published in Week \d+; .*",
+    "est.": r"est\. \(estimated by the fit finder; .*\)",
+}
+"""Each marker's short word, and the words its link says to screen readers and in its tooltip."""
+
+
+@pytest.mark.parametrize("relative", ["", "tiers/24gb/", "wait-list/", POST_PAGE])
+def test_every_leaderboard_figure_has_a_marker_of_its_kind_linking_to_its_source(
+    served: Served, page: Page, relative: str
+) -> None:
+    goto(page, served.url(relative))
+    figures = [cell for cell in page.locator(FIGURE_CELLS).all() if not cell.inner_text().startswith("—")]
+    assert figures
+    legend = page.locator(".marker-legend")
+    expect(legend).to_be_visible()
+    explained = set(legend.locator(".origin").all_inner_texts())
+    shown, targets = set(), set()
+    for cell in figures:
+        marker = cell.locator("a.origin")
+        expect(marker).to_have_count(1)
+        expect(marker).to_be_visible()
+        short = marker.inner_text()
+        assert short in MARKER_NAMES, short
+        expect(marker).to_have_accessible_name(re.compile(rf"^{MARKER_NAMES[short]}$"))
+        assert marker.get_attribute("title") == marker.get_attribute("aria-label")
+        shown.add(short)
+        targets.add(marker.get_attribute("href") or "")
+    # The legend explains exactly the kinds this page shows.
+    assert explained == shown
+    for target in sorted(targets):
+        path, _, fragment = target.partition("#")
+        goto(page, served.origin + path.lstrip("/"))
+        if fragment:
+            expect(page.locator(f"[id='{fragment}']")).to_have_count(1)
+
+
+def test_a_marker_leads_to_its_source_on_the_models_page(served: Served, page: Page) -> None:
+    goto(page, served.url())
+    row = tier_table(page, "24GB VRAM").get_by_role("row").filter(has_text="MiMo-V2-Flash")
+    marker = row.locator("td[data-label='VRAM used'] a.origin")
+    source = re.sub(r"^.*; source: ", "", marker.get_attribute("aria-label") or "")
+    marker.click()
+    expect(page).to_have_url(re.compile(r"/sub/models/mimo-v2-flash/#source-[^/]+$"))
+    expect(page.locator(":target")).to_contain_text(source)
+
+
+def figure_numbers(cells: Locator) -> list[float]:
+    """The first number of each cell's text as the reader sees it (`~22 GB` -> 22)."""
+    found = [re.search(r"\d+(?:\.\d+)?", text) for text in cells.all_inner_texts()]
+    return [float(match.group(0)) for match in found if match]
+
+
+def test_a_model_page_table_sorts_by_a_numeric_column_by_click_and_keyboard(served: Served, page: Page) -> None:
+    goto(page, served.url(MODEL_PAGE))
+    table = page.get_by_role("table", name="MiMo-V2-Flash quantizations on named hardware")
+    header = table.locator("thead th", has_text="VRAM used")
+    column = table.locator("thead th").all_inner_texts().index(header.inner_text())
+    cells = table.locator(f"tbody tr > :nth-child({column + 1})")
+    unsorted = figure_numbers(cells)
+    assert len(unsorted) >= 2 and unsorted != sorted(unsorted), "the example needs rows out of order"
+    expect(header).not_to_have_attribute("aria-sort", re.compile(".*"))
+
+    header.get_by_role("button", name="VRAM used", exact=True).click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    assert figure_numbers(cells) == sorted(unsorted)
+
+    header.get_by_role("button").focus()
+    page.keyboard.press("Enter")
+    expect(header).to_have_attribute("aria-sort", "descending")
+    assert figure_numbers(cells) == sorted(unsorted, reverse=True)
+    expect(table.locator("thead th[aria-sort]")).to_have_count(1)
+    # Every table of the model page has its sort buttons.
+    for other in page.locator("main section:not([aria-labelledby=charts]) table").all():
+        expect(other.locator("thead th").first.get_by_role("button")).to_have_count(1)
 
 
 def test_sticky_headers_stay_on_screen_on_wide_screens(served: Served, page: Page) -> None:
@@ -223,6 +312,17 @@ def test_search_finds_glm_from_the_home_page(served: Served, page: Page) -> None
     page.wait_for_load_state("networkidle")
     assert [url for url in requests if not url.startswith(served.origin)] == []
     assert watch.problems == []
+
+
+@pytest.mark.skipif(not search_available(), reason="the pagefind package is not installed")
+def test_search_excerpts_keep_a_space_between_a_label_and_its_value(served: Served, page: Page) -> None:
+    """A model page's specifications are <dt>/<dd> pairs: the excerpt reads "Vendor Zhipu AI", never "VendorZhipu"."""
+    goto(page, served.url())
+    page.get_by_role("search").get_by_role("textbox", name="Search models, posts and hardware").fill("Zhipu")
+    result = page.locator(".pagefind-ui__result").filter(has=page.get_by_role("link", name="GLM-5", exact=True))
+    excerpt = result.locator(".pagefind-ui__result-excerpt")
+    expect(excerpt).to_contain_text("Vendor Zhipu AI", timeout=10_000)
+    assert "VendorZhipu" not in excerpt.inner_text()
 
 
 def serious_violations(page: Page) -> list[dict[str, Any]]:

@@ -78,6 +78,6 @@ def test_specifications_name_their_source(make_site: MakeSite) -> None:
     alpha.write_text(alpha.read_text().replace("total_params: 7B", "total_params: 7B\nspecs_source: src"))
     assert site.run("build").code == 0
     html = (site.root / "_site/models/alpha/index.html").read_text()
-    assert "<dt>Total parameters</dt><dd>7B</dd>" in html
-    assert '<dt>Provenance</dt><dd><a class="provenance" href="#source-src">reported by Test Source</a></dd>' in html
+    assert "<dt>Total parameters</dt> <dd>7B</dd>" in html
+    assert '<dt>Provenance</dt> <dd><a class="provenance" href="#source-src">reported by Test Source</a></dd>' in html
     assert '<li id="source-src">Test Source</li>' in html
