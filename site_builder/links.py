@@ -10,7 +10,9 @@ from the same line is named once, with how many more do).
 
 from __future__ import annotations
 
+import html
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -101,11 +103,36 @@ class Anchors:
     targets: tuple[str, ...]
 
 
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)>")
+_ATTRIBUTE = re.compile(r'\s(href|src|id|name)="([^"]*)"')
+_UNUSUAL = re.compile(
+    r"""\s(?:href|src|id|name)\s*=\s*[^"\s]"""  # unquoted or single-quoted
+    r"|\s(?:href|src|id|name)\s+="  # a space before `=`
+    r"|<!--"  # a comment, whose text the parser skips
+    r"|<script(?![^>]*\ssrc=)[^>]*>\s*[^\s{]"  # an inline script that is not JSON
+)
+"""Anything the quick reading below could misread."""
+
+
 def page_anchors(_: None, body: bytes) -> Anchors:
-    parser = _Page()
-    parser.feed(body.decode("utf-8"))
-    parser.close()
-    return Anchors(frozenset(parser.ids), tuple(parser.targets))
+    """A page's ids and links. The pages come from our templates and Markdown, which quote every
+    attribute and escape `<`, `>` and `"` in values and text, so a regular expression reads them
+    (ten times faster than an HTML parser); any other page goes through the parser."""
+    text = body.decode("utf-8")
+    if _UNUSUAL.search(text):
+        parser = _Page()
+        parser.feed(text)
+        parser.close()
+        return Anchors(frozenset(parser.ids), tuple(parser.targets))
+    ids, targets = set(), []
+    for tag in _TAG.finditer(text):
+        for name, value in _ATTRIBUTE.findall(tag.group(2)):
+            value = html.unescape(value) if "&" in value else value
+            if name in ("href", "src"):
+                targets.append(value)
+            elif name == "id" or tag.group(1).lower() == "a":
+                ids.add(value)
+    return Anchors(frozenset(ids), tuple(targets))
 
 
 class LinkTracer(Protocol):

@@ -118,7 +118,7 @@ def render_site(
     pages = plan.pages
     bytecode = TemplateBytecode(cache) if cache else None
     renderer = PageRenderer(data, pages, templates_dir, static_files, urls, root, plan.social, bytecode=bytecode)
-    keys = page_keys(renderer, cache)
+    keys = page_keys(renderer, cache) if cache else [""] * len(pages)
     models = data.content.models
     results, fresh = cached_map(
         cache,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import POST_MD, MakeSite
 
+from site_builder import links
 from site_builder.template_origins import column_in_line
 
 POST = "content/posts/week-01.md"
@@ -134,3 +135,24 @@ def test_the_column_is_the_attribute_that_wrote_the_value(
     source_line: str, attribute: str, literal: str | None, column: int
 ) -> None:
     assert column_in_line(source_line, attribute, literal) == column
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        '<a href="/a/?x=1&amp;y=2" id="top">x</a><img src="i.png" alt=""><a name="old">o</a><meta name="d">',
+        "<a href='/single/'>single quotes</a><p id=bare>x</p>",
+        '<!-- <a href="/in-a-comment/"> --><a href="/after/">x</a>',
+        '<script>document.write("<a href=\\"/x/\\">")</script><a href = "/spaced/">x</a>',
+        '<script type="application/ld+json">{"url": "a"}</script>'
+        '<section id="s">\n<a\nhref="/multi/line/">x</a></section>',
+    ],
+)
+def test_links_and_ids_are_read_as_an_html_parser_reads_them(page: str) -> None:
+    """The quick reading of our own pages, and the parser it falls back to for anything unusual."""
+    parser = links._Page()
+    parser.feed(page)
+    parser.close()
+    read = links.page_anchors(None, page.encode("utf-8"))
+    assert (read.ids, read.targets) == (frozenset(parser.ids), tuple(parser.targets))
+    assert read.targets  # every case has a link to find
