@@ -61,7 +61,12 @@ def _describe(value: object, parts: list[str], memo: dict[int, str]) -> None:
     elif isinstance(value, set | frozenset):
         described = sorted(fingerprint(item, memo) for item in value)
         parts.append(f"{{set {len(described)} " + " ".join(described))
-    elif isinstance(value, BaseModel) or (dataclasses.is_dataclass(value) and not isinstance(value, type)):
+    elif isinstance(value, BaseModel):
+        known = memo.get(id(value))
+        if known is None:
+            known = memo[id(value)] = _model_digest(value, memo)
+        parts.append(known)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         known = memo.get(id(value))
         if known is None:
             known = memo[id(value)] = digest(*_fields(value, memo))
@@ -80,3 +85,11 @@ def _fields(value: object, memo: dict[int, str]) -> list[str]:
     for name in names:
         _describe(getattr(value, name), parts, memo)
     return parts
+
+
+def _model_digest(value: BaseModel, memo: dict[int, str]) -> str:
+    """A pydantic model by its JSON (written in Rust, so quick), or field by field when it has none."""
+    try:
+        return digest(type(value).__qualname__, value.model_dump_json())
+    except Exception:  # noqa: BLE001 - a field that will not serialise: describe it the slow way
+        return digest(*_fields(value, memo))
