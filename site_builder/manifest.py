@@ -14,13 +14,13 @@ import dataclasses
 import datetime as dt
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
 from site_builder.cache import Cache, digest, tool_fingerprint
 from site_builder.problems import Problem
-from site_builder.write import made_by_site_builder
+from site_builder.write import build_token, made_by_site_builder
 
 SEARCH_FOLDER = "pagefind/"
 
@@ -73,7 +73,8 @@ class Manifest:
     search_key: str
     """The digest of the pages the search index was made from ("" if none was)."""
     summary: Summary
-    extra: dict[str, str] = field(default_factory=dict)
+    build: str
+    """The token the build left in the output's marker (`write.build_token`)."""
 
 
 def finished_build(cache: Cache | None, out_dir: Path, options: Options) -> tuple[str, Summary | None]:
@@ -134,10 +135,13 @@ def _files_under(folder: Path) -> Iterator[Path]:
 
 
 def read(cache: Cache | None, out_dir: Path) -> Manifest | None:
+    """What the last build recorded of `out_dir`, if that build is the one that wrote it last."""
     if cache is None:
         return None
     manifest = cache.get("manifest", _key(out_dir))
-    return manifest if isinstance(manifest, Manifest) else None
+    if not isinstance(manifest, Manifest) or manifest.build != build_token(out_dir):
+        return None
+    return manifest
 
 
 def store(cache: Cache | None, out_dir: Path, manifest: Manifest) -> None:

@@ -19,6 +19,7 @@ from site_builder.problems import BuildFailed, Problem
 from site_builder.write import (
     FOREIGN_FOLDER,
     LOCK_WAIT_SECONDS,
+    build_token,
     link_file,
     made_by_site_builder,
     output_lock,
@@ -109,4 +110,4 @@ class Output:
         for name in search_names:
             digests[name] = digest((out_dir / name).read_bytes())
         written = manifest.record_written(out_dir, digests, [*self.files, *search_names])
-        return Manifest(inputs, written, self.search_key, summary)
+        return Manifest(inputs, written, self.search_key, summary, build_token(out_dir))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -36,6 +37,16 @@ def _identity(folder: Path) -> str:
     # A folder removed and made again by hand has another inode, so the marker no longer vouches for it.
     stat = folder.stat()
     return f"{stat.st_dev}:{stat.st_ino}"
+
+
+def build_token(out_dir: Path) -> str:
+    """A token the marker gets afresh from every build that writes the folder: what was recorded of an
+    earlier build (say, before a `--no-cache` one) is known to be out of date when it differs."""
+    try:
+        lines = marker_path(out_dir.resolve()).read_text().split("\n")
+    except OSError:
+        return ""
+    return lines[1] if len(lines) > 2 else ""
 
 
 def made_by_site_builder(out_dir: Path) -> bool:
@@ -164,7 +175,7 @@ def _write_and_swap(
             finish(staging)
         _swap_in(staging, out_dir)
         note = "the folder site-builder last built here; it replaces that folder whole on every build"
-        marker_path(out_dir).write_text(f"{_identity(out_dir)}\n{note}\n")
+        marker_path(out_dir).write_text(f"{_identity(out_dir)}\n{secrets.token_hex(8)}\n{note}\n")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -224,3 +224,15 @@ def test_the_cache_keeps_only_what_the_last_build_used(frozen_site: FixtureSite)
         edit(frozen_site, "content/posts/week-06.md", "## ", f"## Edit {number}: ")
         assert frozen_site.run("build").code == 0
     assert len(cache_entries(frozen_site)) <= count
+
+
+def test_a_build_without_the_cache_in_between_is_not_taken_for_a_folder_made_by_hand(frozen_site: FixtureSite) -> None:
+    """What the cache recorded of `_site/` is out of date once a `--no-cache` build has replaced it."""
+    assert frozen_site.run("build").code == 0
+    for _ in range(3):  # a folder's inode may come round again
+        assert frozen_site.run("build", "--no-cache").code == 0
+    edit(frozen_site, *EDITS["a post's story"])
+    result = frozen_site.run("build")
+    assert result.code == 0, result.err
+    assert frozen_site.run("build", "--no-cache", "--out", "cold").code == 0
+    assert output_of(frozen_site, "_site") == output_of(frozen_site, "cold")
