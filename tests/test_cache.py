@@ -13,6 +13,7 @@ from conftest import PINNED_TODAY, FixtureSite, MakeSite
 from test_speed import many_posts, output_of
 
 from site_builder import build as pipeline
+from site_builder import cache as cache_module
 from site_builder.cache import CACHE_DIR, Cache
 from site_builder.manifest import Summary
 from site_builder.project import Project
@@ -236,3 +237,15 @@ def test_a_build_without_the_cache_in_between_is_not_taken_for_a_folder_made_by_
     assert result.code == 0, result.err
     assert frozen_site.run("build", "--no-cache", "--out", "cold").code == 0
     assert output_of(frozen_site, "_site") == output_of(frozen_site, "cold")
+
+
+def test_a_cache_made_by_another_version_is_not_used_and_is_removed(
+    frozen_site: FixtureSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cached_build(frozen_site)
+    folders = {path.name for path in (frozen_site.root / CACHE_DIR).iterdir()}
+    assert len(folders) == 1
+    # Another version of this tool, or of a dependency: every key changes with it.
+    monkeypatch.setattr(cache_module, "tool_fingerprint", lambda: "another-version-of-site-builder")
+    assert len(cached_build(frozen_site).rendered) == 16
+    assert {path.name for path in (frozen_site.root / CACHE_DIR).iterdir()}.isdisjoint(folders)
