@@ -110,7 +110,7 @@ def week_dataset_json_ld(post: Post, data: SiteData, urls: Urls) -> str:
     """A schema.org `Dataset` for one published week's post page: the week's tables as `weeks/<n>.json`."""
     site = data.content.site
     meta = post.meta
-    document = {
+    document: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Dataset",
         "name": meta.title,
@@ -118,7 +118,6 @@ def week_dataset_json_ld(post: Post, data: SiteData, urls: Urls) -> str:
         "url": urls.canonical(urls.post(post.id)),
         "inLanguage": site.language,
         "datePublished": meta.date.isoformat(),
-        "keywords": list(meta.tags),
         "isPartOf": {"@type": "Dataset", "name": site.title, "url": urls.base_url},
         "distribution": [
             {
@@ -129,6 +128,8 @@ def week_dataset_json_ld(post: Post, data: SiteData, urls: Urls) -> str:
             }
         ],
     }
+    if meta.tags:
+        document["keywords"] = list(meta.tags)
     return _script_json(document)
 
 

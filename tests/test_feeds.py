@@ -349,5 +349,10 @@ def test_each_published_weeks_post_describes_its_data_as_a_schema_org_dataset(ma
         ],
     }
     assert (out / "weeks/2.json").is_file()
+    # A week without tags names no keywords.
+    [untagged] = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', (out / "posts/week-01/index.html").read_text()
+    )
+    assert "keywords" not in json.loads(untagged)
     # A draft's data is not out yet, so its page describes none.
     assert "application/ld+json" not in (out / "posts/week-03/index.html").read_text()
