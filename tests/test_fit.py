@@ -353,15 +353,16 @@ def test_hardware_page_flags_an_implausible_reported_figure_and_names_each_rows_
     page = (out / "hardware/card-24/index.html").read_text(encoding="utf-8")
     reported = page[page.index('id="reported"') : page.index('id="status"')]
     flag = (
-        '<td class="num">~22 GB <a class="fit-flag" href="/board/fit/#fit-sparse-quantizations-0"'
+        '<td class="num" data-label="VRAM used">~22 GB'
+        ' <a class="fit-flag" href="/board/fit/#fit-sparse-quantizations-0"'
         ' title="reported ~22 GB at Q3_K_S, but the weights alone are ≈ 135 GB (309B × 3.5 bits / 8);'
         ' likely experts held in system RAM">⚠ implausible</a></td>'
     )
     assert flag in reported
     # The 4-bit row of the same record is plausible: its figure stands alone.
-    assert '<td class="num">14.1 GB</td>' in reported
+    assert '<td class="num" data-label="VRAM used">14.1 GB</td>' in reported
     verdicts = page[page.index('id="verdicts"') :]
-    assert '<td>Q3_K_S<br><small class="fit-where">on RTX 3090 (24GB)</small></td>' in verdicts
+    assert '<td data-label="Format">Q3_K_S<br><small class="fit-where">on RTX 3090 (24GB)</small></td>' in verdicts
 
 
 @pytest.mark.parametrize(("models", "every_record_said"), [(["sparse"], True), (["sparse", "dense"], False)])

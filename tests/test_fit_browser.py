@@ -243,3 +243,17 @@ def test_each_verdict_names_the_hardware_its_figures_were_reported_on(served: Se
     cells = page.locator("#fit-results tbody td[data-label='Format']")
     expect(cells).to_have_count(len(expected))
     assert [" ".join(text.split()) for text in cells.all_inner_texts()] == expected
+
+
+def test_at_375_px_a_hardware_pages_tables_are_cards_with_nothing_off_to_the_side(
+    served: Served, browser: Browser
+) -> None:
+    with new_context(browser, viewport={"width": 375, "height": 740}) as ctx:
+        page = ctx.new_page()
+        goto(page, served.url("hardware/rtx-4090/"))
+        boxes = page.locator("main .table-scroll")
+        assert boxes.count() > 0
+        assert boxes.evaluate_all("all => all.filter(box => box.scrollWidth > box.clientWidth).length") == 0
+        for cell in page.locator("main td[data-label]").all():
+            label = cell.get_attribute("data-label")
+            assert cell.evaluate("td => getComputedStyle(td, '::before').content") == f'"{label}: "'
