@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from site_builder.content import Post
 from site_builder.json_schemas import SCHEMAS, schema_path
 from site_builder.merge import SiteData, Week
 from site_builder.urls import Urls
@@ -80,9 +81,7 @@ def download_files(data: SiteData, urls: Urls) -> dict[str, bytes]:
 
 
 def dataset_json_ld(data: SiteData, urls: Urls) -> str:
-    """A schema.org `Dataset` describing the downloads, for the home page's `<script type="application/ld+json">`.
-
-    Escaped for a script element: `<`, `>` and `&` become JSON escapes, so no text can close it."""
+    """A schema.org `Dataset` describing the downloads, for the home page's `<script type="application/ld+json">`."""
     site = data.content.site
     links = DownloadUrls(urls)
     published = data.published_weeks
@@ -104,6 +103,38 @@ def dataset_json_ld(data: SiteData, urls: Urls) -> str:
     }
     if current is not None:
         document["dateModified"] = current.post.meta.date.isoformat()
+    return _script_json(document)
+
+
+def week_dataset_json_ld(post: Post, data: SiteData, urls: Urls) -> str:
+    """A schema.org `Dataset` for one published week's post page: the week's tables as `weeks/<n>.json`."""
+    site = data.content.site
+    meta = post.meta
+    document: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": meta.title,
+        "description": meta.summary,
+        "url": urls.canonical(urls.post(post.id)),
+        "inLanguage": site.language,
+        "datePublished": meta.date.isoformat(),
+        "isPartOf": {"@type": "Dataset", "name": site.title, "url": urls.base_url},
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": f"weeks/{meta.week}.json",
+                "contentUrl": urls.canonical(DownloadUrls(urls).week(meta.week)),
+                "encodingFormat": "application/json",
+            }
+        ],
+    }
+    if meta.tags:
+        document["keywords"] = list(meta.tags)
+    return _script_json(document)
+
+
+def _script_json(document: dict[str, Any]) -> str:
+    """JSON for a `<script>` element: `<`, `>` and `&` become JSON escapes, so no text can close it."""
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 

@@ -160,6 +160,11 @@ class FitView:
         anchor = f"fit-{model_id}-quantizations-{index}"
         return next((entry for entry in self._flagged_of(model_id) if entry.anchor == anchor), None)
 
+    def reported_flag(self, model: Model, quant: Any) -> Entry | None:
+        """The flagged entry of one of `model`'s quantization rows (the row itself, not its index)."""
+        index = next(i for i, row in enumerate(model.record.quantizations) if row is quant)
+        return self.quantization_flag(model.id, index)
+
     def row_fits(self, row: ShownRow, vram_gb: float) -> str:
         """`yes`, `no` or `unknown`: whether the row's figure (or estimate) fits one card of `vram_gb` in VRAM."""
         flagged = self.row_flag(row)

@@ -24,7 +24,7 @@ import markupsafe
 from site_builder.cache import Cache, digest, tool_fingerprint
 from site_builder.changes import changes_by_week
 from site_builder.content import Post
-from site_builder.downloads import DownloadUrls, dataset_json_ld, download_files
+from site_builder.downloads import DownloadUrls, dataset_json_ld, download_files, week_dataset_json_ld
 from site_builder.feeds import feed_files, feed_url, sitemap_entries, sitemap_files
 from site_builder.fingerprint import Unknown, fingerprint
 from site_builder.fit_pages import FitView, fit_files, fit_page_specs
@@ -367,6 +367,7 @@ def make_environment(
         feed_url=feed_url(data, urls),
         downloads=DownloadUrls(urls),
         dataset_json_ld=functools.partial(_dataset, data, urls, reads),
+        week_dataset_json_ld=functools.partial(_week_dataset, data, urls),
         social_image=social,
         has_published_week=bool(data.published_weeks),
         unpublished_data_note=_unpublished_data_note,
@@ -379,6 +380,10 @@ def make_environment(
 def _dataset(data: SiteData, urls: Urls, reads: Reads) -> markupsafe.Markup:
     reads.every_model()
     return markupsafe.Markup(dataset_json_ld(data, urls))
+
+
+def _week_dataset(data: SiteData, urls: Urls, post: Post) -> markupsafe.Markup:
+    return markupsafe.Markup(week_dataset_json_ld(post, data, urls))
 
 
 def _unpublished_data_note(post: Post) -> str:

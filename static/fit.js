@@ -131,7 +131,12 @@
         name.appendChild(el("small", "MoE: " + entry.total + " total, " + (entry.active || "?") + " active"));
       }
       row.appendChild(name);
-      row.appendChild(el("td", entry.format));
+      var format = row.appendChild(el("td", entry.format));
+      // The hardware the figures were reported on tells apart two rows of the same model and format.
+      if (entry.hardware) {
+        format.appendChild(el("br"));
+        format.appendChild(el("small", "on " + entry.hardware, { "class": "fit-where" }));
+      }
       var text = words[result];
       if (result === "offload") text += ": " + entry.offloaded;
       row.appendChild(el("td", text, { "class": "verdict verdict-" + result }));

@@ -319,3 +319,40 @@ def test_a_preview_page_of_an_unpublished_week_says_its_data_is_not_out(
     html = (site.root / "_site" / page).read_text()
     assert f"{note}: the data downloads and the feed hold published weeks only, so it is not in them yet." in html
     assert 'href="/board/leaderboard.json"' not in html and 'href="/board/weeks/' not in html
+
+
+def test_each_published_weeks_post_describes_its_data_as_a_schema_org_dataset(make_site: MakeSite) -> None:
+    site = make_site({"content/posts/week-02.md": SECOND_POST, "content/posts/week-03.md": DRAFT_POST})
+    result = site.run("build", "--drafts")
+    assert result.code == 0, result.err
+    out = site.root / "_site"
+    post = (out / "posts/week-02/index.html").read_text()
+    [text] = re.findall(r'<script type="application/ld\+json">(.*?)</script>', post)
+    assert "<" not in text and "&" not in text  # nothing in the title or summary can close the element
+    assert json.loads(text) == {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": "Week 2 & more",
+        "description": "Second <week>.",
+        "url": "https://example.test/board/posts/week-02/",
+        "inLanguage": "en",
+        "datePublished": "2026-01-12",
+        "keywords": ["moe"],
+        "isPartOf": {"@type": "Dataset", "name": "Test Board", "url": "https://example.test/board/"},
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "name": "weeks/2.json",
+                "contentUrl": "https://example.test/board/weeks/2.json",
+                "encodingFormat": "application/json",
+            }
+        ],
+    }
+    assert (out / "weeks/2.json").is_file()
+    # A week without tags names no keywords.
+    [untagged] = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', (out / "posts/week-01/index.html").read_text()
+    )
+    assert "keywords" not in json.loads(untagged)
+    # A draft's data is not out yet, so its page describes none.
+    assert "application/ld+json" not in (out / "posts/week-03/index.html").read_text()

@@ -336,3 +336,46 @@ def test_rows_without_reported_vram_show_the_estimate_and_flags_link_to_their_re
     # A week's own post page is its permanent record: no notes that follow today's records.
     post_page = (out / "posts/week-01/index.html").read_text(encoding="utf-8")
     assert "origin-estimated" not in post_page
+
+
+def test_hardware_page_flags_an_implausible_reported_figure_and_names_each_rows_hardware(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(
+        {
+            "content/hardware.yaml": HARDWARE_YAML,
+            "content/models/sparse.yaml": SPARSE_YAML,
+            "content/models/dense.yaml": DENSE_YAML,
+        }
+    )
+    out = tmp_path / "out"
+    assert site.run("build", "--out", str(out)).code == 0
+    page = (out / "hardware/card-24/index.html").read_text(encoding="utf-8")
+    reported = page[page.index('id="reported"') : page.index('id="status"')]
+    flag = (
+        '<td class="num" data-label="VRAM used">~22 GB'
+        ' <a class="fit-flag" href="/board/fit/#fit-sparse-quantizations-0"'
+        ' title="reported ~22 GB at Q3_K_S, but the weights alone are ≈ 135 GB (309B × 3.5 bits / 8);'
+        ' likely experts held in system RAM">⚠ implausible</a></td>'
+    )
+    assert flag in reported
+    # The 4-bit row of the same record is plausible: its figure stands alone.
+    assert '<td class="num" data-label="VRAM used">14.1 GB</td>' in reported
+    verdicts = page[page.index('id="verdicts"') :]
+    assert '<td data-label="Format">Q3_K_S<br><small class="fit-where">on RTX 3090 (24GB)</small></td>' in verdicts
+
+
+@pytest.mark.parametrize(("models", "every_record_said"), [(["sparse"], True), (["sparse", "dense"], False)])
+def test_the_method_says_every_record_lacks_kv_figures_only_while_it_is_true(
+    make_site: MakeSite, tmp_path: Path, models: list[str], every_record_said: bool
+) -> None:
+    """`dense` has an `attention` block; `sparse` has none."""
+    records = {"sparse": SPARSE_YAML, "dense": DENSE_YAML}
+    site = make_site(
+        {"content/hardware.yaml": HARDWARE_YAML} | {f"content/models/{name}.yaml": records[name] for name in models}
+    )
+    out = tmp_path / "out"
+    assert site.run("build", "--out", str(out)).code == 0
+    method = (out / "fit/index.html").read_text(encoding="utf-8")
+    assert "<em>KV cache not included</em>" in method
+    assert ("which today is every record" in method) is every_record_said

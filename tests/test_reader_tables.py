@@ -396,3 +396,31 @@ def test_a_leaderboard_prints_whole_without_navigation_and_with_model_addresses(
         assert address is not None and address.startswith(served.base) and "/models/" in address
         after = link.evaluate("cell => getComputedStyle(cell, '::after').content")
         assert after == f'" ({address})"'
+
+
+BROKEN_WORDS = """cells => cells.flatMap(cell => {
+    const room = cell.getBoundingClientRect().width;
+    const probe = document.createElement("span");
+    probe.style.whiteSpace = "nowrap";
+    cell.append(probe);
+    const broken = cell.innerText.split(/\\s+/).filter(word => {
+        probe.textContent = word;
+        return probe.getBoundingClientRect().width > room;
+    });
+    probe.remove();
+    return broken;
+})"""
+"""The words of each cell that are wider than the cell itself, so print breaks them letter by letter."""
+
+
+@pytest.mark.parametrize(("paper", "printable_width"), [("A4", 703), ("Letter", 725)])
+def test_a_printed_leaderboard_keeps_its_headers_and_row_names_whole(
+    served: Served, browser: Browser, paper: str, printable_width: int
+) -> None:
+    with new_context(browser, viewport={"width": printable_width, "height": 1000}) as ctx:
+        page = ctx.new_page()
+        page.emulate_media(media="print")
+        goto(page, served.url())
+        headers = page.locator("table.leaderboard thead th, table.leaderboard tbody th")
+        assert headers.count() > 0
+        assert headers.evaluate_all(BROKEN_WORDS) == [], paper
