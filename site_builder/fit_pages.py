@@ -229,6 +229,9 @@ class FitView:
         ram = setup.ram_gb if device.kind == "apple" else None  # a card says nothing about the reader's RAM
         return {"id": device.id, "name": device.name, "vram": setup.vram_gb, "gpus": setup.gpus, "ram": ram}
 
+    def _source_anchor(self, entry: Entry) -> str:
+        return f"{self.urls.model(entry.model.id)}#source-{entry.source}"
+
     def _entry_json(self, entry: Entry, sources: dict[str, Any]) -> dict[str, Any]:
         record = entry.model.record
         source = sources.get(entry.source)
@@ -246,7 +249,8 @@ class FitView:
             "hardware": entry.hardware,
             "speed": entry.speed,
             "source": source.title if source else entry.source,
-            "source_url": source.url if source else None,
+            # A source that is not online is listed on the model's page, where the leaderboard's markers link too.
+            "source_url": source.url if source and source.url else self._source_anchor(entry),
             "weights_gb": entry.weights.gb if entry.weights else None,
             "weights_basis": entry.weights.basis if entry.weights else None,
             "no_estimate": entry.no_estimate,

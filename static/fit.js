@@ -14,8 +14,12 @@
     unknown: "Not enough data"
   };
 
+  // The rule of the leaderboard's and hardware pages' `round(1) | number` (Python's round): the nearest tenth of the
+  // exact value, an exact tie (x.25, x.75) to the even tenth; "24", never "24.0".
   function gb(value) {
-    return (value >= 10 ? value.toFixed(0) : value.toFixed(1)) + " GB";
+    var tie = Number.isInteger(value * 4) && !Number.isInteger(value * 2);
+    var tenths = tie ? 2 * Math.round(value * 5) / 10 : Number(value.toFixed(1));
+    return String(tenths) + " GB";
   }
 
   function number(name, fallback) {
@@ -112,7 +116,7 @@
     var table = el("table", "", { "class": "fit-table" });
     var caption = el("caption");
     caption.appendChild(el("span", "Every model and format for " + setup.gpus + " × " + setup.vram + " GB VRAM, " +
-      setup.ram + " GB RAM, " + setup.ctx + " tokens of context (usable VRAM ≈ " + usableVram(setup, c).toFixed(1) + " GB)"));
+      setup.ram + " GB RAM, " + setup.ctx + " tokens of context (usable VRAM ≈ " + gb(usableVram(setup, c)) + ")"));
     table.appendChild(caption);
     var head = el("tr");
     var headers = ["Model", "Format", "Verdict", "Memory needed", "Speed", "Source"];

@@ -108,6 +108,23 @@ def test_every_page_describes_itself(make_site: MakeSite) -> None:
     assert shared == []
 
 
+@pytest.mark.parametrize(
+    ("explained", "description"),
+    [
+        ("      description: Too big for now.\n", "Too big for now."),
+        ("", "The wait list: open-weight models too large for consumer GPUs, and what it would take to run them."),
+    ],
+    ids=["editors-sentence", "fallback"],
+)
+def test_the_wait_list_page_describes_itself_in_one_sentence(
+    make_site: MakeSite, explained: str, description: str
+) -> None:
+    site_yaml = SITE_YAML.replace("      description: Too big for now.\n", explained)
+    out = build(make_site, {"content/site.yaml": site_yaml})
+    page = (out / "wait-list/index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<meta name="description" content="([^"]*)">', page) == [description]
+
+
 def test_robots_txt_points_to_the_sitemap(make_site: MakeSite) -> None:
     out = build(make_site)
     assert (out / "robots.txt").read_text() == (

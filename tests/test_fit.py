@@ -365,6 +365,34 @@ def test_hardware_page_flags_an_implausible_reported_figure_and_names_each_rows_
     assert '<td data-label="Format">Q3_K_S<br><small class="fit-where">on RTX 3090 (24GB)</small></td>' in verdicts
 
 
+def test_speed_against_vram_charts_flag_an_implausible_figure_in_the_svg_and_the_data_table(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    with_speed = SPARSE_YAML.replace('vram: "~22 GB"\n', 'vram: "~22 GB"\n        speed: 5-8 t/s\n')
+    site = make_site(
+        {
+            "content/hardware.yaml": HARDWARE_YAML,
+            "content/models/sparse.yaml": with_speed,
+            "content/models/dense.yaml": DENSE_YAML,
+            "content/posts/week-01.md": POST_WITH_ESTIMATE,
+        }
+    )
+    out = tmp_path / "out"
+    assert site.run("build", "--out", str(out)).code == 0
+    flag = (
+        '~22 GB <a class="fit-flag" href="/board/fit/#fit-sparse-quantizations-0"'
+        ' title="reported ~22 GB at Q3_K_S, but the weights alone are ≈ 135 GB (309B × 3.5 bits / 8);'
+        ' likely experts held in system RAM">⚠ implausible</a></td>'
+    )
+    note = "1 VRAM figure is implausible (drawn hollow and marked ⚠); the fit finder explains why.</desc>"
+    for page in ("tiers/24gb/index.html", "models/sparse/index.html"):
+        html = (out / page).read_text(encoding="utf-8")
+        figure = html[html.index('<figure class="chart"') : html.rindex("</figure>")]
+        assert '<td data-label="VRAM used">' + flag in figure, page
+        assert note in figure, page
+        assert 'class="dot flagged"' in figure and "⚠ implausible: see the fit finder</text>" in figure, page
+
+
 @pytest.mark.parametrize(("models", "every_record_said"), [(["sparse"], True), (["sparse", "dense"], False)])
 def test_the_method_says_every_record_lacks_kv_figures_only_while_it_is_true(
     make_site: MakeSite, tmp_path: Path, models: list[str], every_record_said: bool

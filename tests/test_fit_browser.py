@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_site, latest_post_date, source_date_epoch
+from conftest import REPO, MakeSite, copy_site, latest_post_date, source_date_epoch
 from playwright.sync_api import Browser, Locator, Page, expect
 from test_browser import DESKTOP, Served, Watch, build_and_serve, goto, new_context
+from test_fit import DENSE_YAML, HARDWARE_YAML, SPARSE_YAML
+from test_reader_tables import AXE, serious_violations
 
 from site_builder.build import check
 from site_builder.fit import Setup, entries, verdict
@@ -97,6 +99,25 @@ def test_mimo_figure_is_flagged_in_the_tier_table(served: Served, page: Page) ->
     table = page.get_by_role("table", name=re.compile(r"^24GB VRAM: best picks"))
     row = table.get_by_role("row").filter(has_text="MiMo-V2-Flash")
     expect(row.get_by_role("link", name="⚠ implausible")).to_be_visible()
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core not installed (scripts/test installs it with npm)")
+@pytest.mark.parametrize("relative", ["tiers/24gb/", "models/mimo-v2-flash/"])
+def test_mimo_figure_is_flagged_in_the_speed_chart_and_its_data(
+    served: Served, browser: Browser, relative: str
+) -> None:
+    for scheme in ("light", "dark"):
+        with new_context(browser, color_scheme=scheme) as ctx:
+            page = ctx.new_page()
+            goto(page, served.url(relative))
+            chart = page.locator("figure.chart").filter(has=page.locator("svg .dot.flagged"))
+            expect(chart).to_have_count(1)
+            expect(chart.get_by_role("img")).to_have_accessible_description(re.compile(r"implausible"))
+            flag = chart.get_by_role("table").get_by_role("row").filter(has_text="~22 GB").first
+            expect(flag.get_by_role("link", name="⚠ implausible")).to_have_attribute(
+                "href", re.compile(r"/sub/fit/#fit-mimo-v2-flash-")
+            )
+            assert serious_violations(page) == [], scheme
 
 
 def test_without_javascript_the_page_explains_the_method_and_lists_the_tiers(served: Served, browser: Browser) -> None:
@@ -257,3 +278,66 @@ def test_at_375_px_a_hardware_pages_tables_are_cards_with_nothing_off_to_the_sid
         for cell in page.locator("main td[data-label]").all():
             label = cell.get_attribute("data-label")
             assert cell.evaluate("td => getComputedStyle(td, '::before').content") == f'"{label}: "'
+
+
+# --- A fixture site: exact figures ------------------------------------------------------
+
+TINY_YAML = """\
+    name: Tiny 12B
+    vendor: Tiny Co
+    architecture: dense
+    total_params: 12B
+    quantizations:
+      - format: Q3_K_S
+        hardware: RTX 3090 (24GB)
+        origin: community-tested
+        source: src
+    """
+
+
+@pytest.fixture
+def fixture_served(make_site: MakeSite, tmp_path: Path) -> Iterator[Served]:
+    site = make_site(
+        {
+            "content/hardware.yaml": HARDWARE_YAML,
+            "content/models/sparse.yaml": SPARSE_YAML,
+            "content/models/dense.yaml": DENSE_YAML,
+            "content/models/tiny.yaml": TINY_YAML,
+        }
+    )
+    with build_and_serve(site, tmp_path / "out") as served:
+        yield served
+
+
+def test_the_fit_finder_rounds_estimates_as_the_hardware_page_does(fixture_served: Served, page: Page) -> None:
+    # Sparse: 309B x 3.5 / 8 + 1 GB buffer = 136.1875. Dense: 27B x 8.5 / 8 + 1 GB + a tiny KV cache = 29.69.
+    # Tiny: 12B x 3.5 / 8 + 1 GB = 6.25 exactly, a tie that Python's round takes to the even 6.2.
+    expected = {("Sparse 309B", "Q3_K_S"): "136.2", ("Dense 27B", "8-bit"): "29.7", ("Tiny 12B", "Q3_K_S"): "6.2"}
+    goto(page, fixture_served.url("hardware/card-24/"))
+    verdicts = page.get_by_role("table", name=re.compile(r"^Every model and format on")).locator("tbody tr")
+    on_hardware_page = {}
+    for model, format in expected:
+        row = verdicts.filter(has=page.get_by_role("rowheader", name=model)).filter(
+            has=page.get_by_role("cell", name=re.compile(rf"^{re.escape(format)}\b"))
+        )
+        expect(row).to_have_count(1)
+        found = re.search(r"≈ ([\d.]+) GB", row.locator("[data-label='Memory needed']").inner_text())
+        on_hardware_page[model, format] = found.group(1) if found else None
+    assert on_hardware_page == expected
+    goto(page, fixture_served.url("fit/?vram=24&gpus=1"))
+    for (model, format), figure in expected.items():
+        row = results_rows(page, model).filter(
+            has=page.get_by_role("cell", name=re.compile(rf"^{re.escape(format)}\b"))
+        )
+        expect(row.locator("td").nth(2)).to_contain_text(f"est. ≈ {figure} GB (")
+    expect(page.locator("#fit-results caption")).to_contain_text("(usable VRAM ≈ 23.5 GB)")
+
+
+def test_a_source_without_a_url_links_to_its_entry_on_the_model_page(fixture_served: Served, page: Page) -> None:
+    goto(page, fixture_served.url("fit/?vram=24"))
+    row = results_rows(page, "Tiny 12B")
+    source = row.locator("td[data-label='Source']").get_by_role("link", name="Test Source")
+    expect(source).to_have_attribute("href", "/sub/models/tiny/#source-src")
+    source.click()
+    expect(page.locator(":target")).to_have_attribute("id", "source-src")
+    expect(page.locator(":target")).to_contain_text("Test Source")

@@ -11,7 +11,16 @@ import pytest
 from conftest import MODEL_YAML, FixtureSite
 from html_reader import html_files
 
-from site_builder.charts import RangePoint, bar_svg, model_charts, nice_step, speed_vram_svg, tier_chart
+from site_builder.charts import (
+    FLAG_LEGEND,
+    Flag,
+    RangePoint,
+    bar_svg,
+    model_charts,
+    nice_step,
+    speed_vram_svg,
+    tier_chart,
+)
 from site_builder.lock import ShownRow
 from site_builder.schema import ModelRecord
 from site_builder.search import MISSING
@@ -99,6 +108,53 @@ def test_model_charts_use_percent_benchmarks_and_complete_quantizations() -> Non
     assert benchmarks.rows == [["MMLU", "70.5%"]]
     assert quants.rows == [["Q4", "GPU", "5 GB", "80-90 t/s"]]
     assert model_charts(ModelRecord(name="M", vendor="V")) == []
+
+
+def test_a_flagged_point_is_hollow_marked_and_explained_by_a_legend() -> None:
+    plain = parsed(speed_vram_svg("c", "T", "D", [RangePoint("A", 22, 20, 25)]))
+    assert FLAG_LEGEND not in [text.text for text in plain.iter(f"{SVG}text")]
+    assert plain.findall(f".//{SVG}circle[@class='dot flagged']") == []
+    svg = parsed(speed_vram_svg("c", "T", "D", [RangePoint("A", 22, 20, 25, flagged=True), RangePoint("B", 9, 9, 9)]))
+    marks = svg.find(f"{SVG}g[@class='chart-marks']")
+    assert marks is not None
+    assert [circle.get("class") for circle in marks.iter(f"{SVG}circle")] == ["dot flagged", "dot"]
+    assert [text.text for text in marks.iter(f"{SVG}text")] == ["A ⚠", "B"]
+    legend = svg.find(f"{SVG}g[@class='chart-legend']")
+    assert legend is not None
+    assert [text.text for text in legend.iter(f"{SVG}text")] == [FLAG_LEGEND]
+    assert [circle.get("class") for circle in legend.iter(f"{SVG}circle")] == ["dot flagged"]
+
+
+def test_charts_carry_the_flags_of_implausible_vram_figures() -> None:
+    flag = Flag("too small", "/fit/#fit-m-quantizations-0")
+    rows = [row("A", "~22 GB", "20-30 t/s"), row("B", "10 GB", "60 t/s")]
+    chart = tier_chart("24gb", "24GB VRAM", rows, lambda shown: flag if shown.name == "A" else None)
+    assert chart is not None
+    assert (chart.flags, chart.headers[chart.flag_column or 0]) == ([flag, None], "VRAM used")
+    assert chart.description.endswith(
+        "for 2 of 2 picks. 1 VRAM figure is implausible (drawn hollow and marked ⚠); the fit finder explains why."
+    )
+    assert "dot flagged" in chart.svg
+    unflagged = tier_chart("24gb", "24GB VRAM", rows, lambda shown: None)
+    assert unflagged is not None and unflagged.flags is None and "flagged" not in unflagged.svg
+    record = ModelRecord.model_validate(
+        {
+            "name": "M",
+            "vendor": "V",
+            "quantizations": [
+                {"format": "Q8", "hardware": "GPU", "speed": "60 t/s", "source": "src"},
+                {"format": "Q3", "hardware": "GPU", "vram": "~22 GB", "speed": "20 t/s", "source": "src"},
+                {"format": "Q4", "hardware": "GPU", "vram": "30 GB", "speed": "18 t/s", "source": "src"},
+            ],
+        },
+        strict=False,
+    )
+    # The index is the quantization's place in the record, counting the row that is not plotted.
+    (quants,) = model_charts(record, lambda index: flag if index == 1 else None)
+    assert quants.flags == [flag, None]
+    assert quants.description.endswith(
+        "1 VRAM figure is implausible (drawn hollow and marked ⚠); the fit finder explains why."
+    )
 
 
 @pytest.mark.parametrize(
