@@ -26,7 +26,6 @@ import secrets
 import shutil
 import sys
 import tempfile
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +68,7 @@ def tool_fingerprint() -> str:
 
 
 def _version(name: str) -> str:
-    import importlib.metadata
+    import importlib.metadata  # here, not above: a build with nothing to do never needs it
 
     try:
         return importlib.metadata.version(name)
@@ -95,8 +94,6 @@ class Cache:
         self.memory: dict[str, Any] = {}
         self.used: set[str] = set()
         """Keys read or written since `start_build`, so entries of old versions can be dropped."""
-        self.made: Counter[str] = Counter()
-        """Entries of each kind made since `start_build`."""
         self.unsaved: dict[str, Any] = {}
         """Entries made since the last `save`: a build that fails writes nothing, not even here."""
         self._secret = _secret(key_file or default_key_file()) if folder is not None else None
@@ -107,7 +104,6 @@ class Cache:
 
     def start_build(self) -> None:
         self.used = set()
-        self.made = Counter()
 
     def get(self, kind: str, key: str) -> Any | None:
         name = f"{kind}-{key}"
@@ -122,7 +118,6 @@ class Cache:
     def put(self, kind: str, key: str, value: Any) -> None:
         name = f"{kind}-{key}"
         self.used.add(name)
-        self.made[kind] += 1
         self.memory[name] = value
         self.unsaved[name] = value
 
@@ -154,8 +149,8 @@ class Cache:
             return None
         entries = self.folder / tool_fingerprint()[:16]
         try:
-            if self.folder.is_symlink() or entries.is_symlink():
-                return None  # never follow a link out of the project
+            if any(path.is_symlink() for path in (self.folder.parent, self.folder, entries)):
+                return None  # never follow a link out of the project (`.cache` could be one)
             if create:
                 entries.mkdir(parents=True, exist_ok=True)
         except OSError:

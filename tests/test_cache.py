@@ -249,3 +249,13 @@ def test_a_cache_made_by_another_version_is_not_used_and_is_removed(
     monkeypatch.setattr(cache_module, "tool_fingerprint", lambda: "another-version-of-site-builder")
     assert len(cached_build(frozen_site).rendered) == 16
     assert {path.name for path in (frozen_site.root / CACHE_DIR).iterdir()}.isdisjoint(folders)
+
+
+def test_a_cache_folder_that_is_a_link_out_of_the_site_is_not_used(frozen_site: FixtureSite, tmp_path: Path) -> None:
+    """A pull request could commit `.cache` as a link elsewhere; the build then neither reads nor writes it."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (frozen_site.root / ".cache").symlink_to(elsewhere)
+    assert frozen_site.run("build").code == 0
+    assert list(elsewhere.iterdir()) == []
+    assert frozen_site.run("build").out.startswith("Wrote 16 pages")  # nothing cached, so a full build
