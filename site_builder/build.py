@@ -13,7 +13,7 @@ from pathlib import Path
 
 from site_builder import manifest
 from site_builder import search as search_index
-from site_builder.cache import Cache
+from site_builder.cache import Cache, digest
 from site_builder.content import Content
 from site_builder.json_schemas import schema_files
 from site_builder.links import body_link_problems, page_link_problems
@@ -106,14 +106,17 @@ def build(
                 checked.data, checked.plan, project.templates_dir, project.static_dir, urls, project.root, jobs, cache
             )
             schemas = schema_files(urls.base_url)
+            files = {**rendered.files, **schemas}
+            # Each file hashed once, for the cache alone: it finds pages' links and unchanged files by them.
+            digests = {name: digest(body) for name, body in files.items()} if cache is not None else {}
             broken = page_link_problems(
-                rendered.files, urls, rendered.templates, schemas, rendered.trace_links, jobs, cache
+                rendered.files, urls, rendered.templates, schemas, rendered.trace_links, jobs, cache, digests
             )
             if broken:
                 raise BuildFailed(broken)
         with times.stage("write"):
             check_output_folder(out_dir, project.root, project.sources)
-            output = Output({**rendered.files, **schemas}, out_dir, manifest.read(cache, out_dir))
+            output = Output(files, digests, out_dir, manifest.read(cache, out_dir))
             output.refuse_a_folder_made_by_hand()
             search = search_index.available()
             written = output.update_in_place() if in_place and output.can_update_in_place() else output.write(search)

@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from site_builder.cache import Cache, digest
+from site_builder.cache import Cache
 from site_builder.content import Post
 from site_builder.parallel import cached_map
 from site_builder.problems import Problem
@@ -150,14 +150,15 @@ def page_link_problems(
     trace: LinkTracer | None = None,
     jobs: int = 1,
     cache: Cache | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> list[Problem]:
     """Links on rendered pages that lead to no file, or to no id on their page. Each is reported where
     `trace` finds it in the templates, else at the page's template (`templates` names it).
     Linear in the size of the site: each page is parsed once (in `jobs` processes; not at all when
-    `cache` has seen its bytes), each distinct link checked once."""
+    `cache` has seen its bytes, known by `digests`), each distinct link checked once."""
     known = set(files) | set(extra_files)
     paths = [path for path in files if path.endswith(".html")]
-    keys = [digest(files[path]) for path in paths]
+    keys = [(digests or {}).get(path, "") for path in paths]
     parsed, _ = cached_map(cache, "anchors", page_anchors, None, [files[path] for path in paths], keys, jobs)
     pages = dict(zip(paths, parsed, strict=True))
     checked: dict[tuple[str, str], str | None] = {}

@@ -84,9 +84,8 @@ def finished_build(cache: Cache | None, out_dir: Path, options: Options) -> tupl
         return "", None
     inputs = input_digest(options)
     previous = read(cache, out_dir)
-    if previous is None or previous.inputs != inputs or not made_by_site_builder(out_dir):
-        return inputs, None
-    if not still_as_written(previous, out_dir.resolve()):
+    unchanged = previous is not None and previous.inputs == inputs and made_by_site_builder(out_dir)
+    if previous is None or not unchanged or not still_as_written(previous, out_dir.resolve()):
         return inputs, None
     return inputs, dataclasses.replace(previous.summary, rendered=(), written=0, up_to_date=True)
 
@@ -179,6 +178,12 @@ def _unchanged(path: Path, written: WrittenFile) -> bool:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (written.size, written.modified_ns, written.inode)
 
 
+def known_digest(manifest: Manifest | None, out_dir: Path, relative: str) -> str | None:
+    """The digest the manifest holds for a file still as it wrote it (say, one linked into a new folder)."""
+    written = manifest.files.get(relative) if manifest else None
+    return written.digest if written and _unchanged(out_dir / relative, written) else None
+
+
 def reusable(manifest: Manifest | None, out_dir: Path, relative: str, file_digest: str) -> Path | None:
     """The file in `out_dir` that already holds these bytes and is unchanged since written, if any."""
     if manifest is None:
@@ -190,9 +195,9 @@ def reusable(manifest: Manifest | None, out_dir: Path, relative: str, file_diges
     return path if _unchanged(path, written) else None
 
 
-def search_key(files: Mapping[str, bytes]) -> str:
-    """What the search index is made from: the pages."""
-    return digest(*(f"{name} {digest(body)}" for name, body in files.items() if name.endswith(".html")))
+def search_key(digests: Mapping[str, str]) -> str:
+    """What the search index is made from: the pages (by their digests)."""
+    return digest(*(f"{name} {file_digest}" for name, file_digest in digests.items() if name.endswith(".html")))
 
 
 def search_files(manifest: Manifest, out_dir: Path) -> list[str] | None:

@@ -6,7 +6,6 @@ the new folder rather than written again, and the search index is kept when no p
 
 from __future__ import annotations
 
-import functools
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,8 @@ class Output:
     """The files of a build, written over the last build in `out_dir`, keeping what is unchanged."""
 
     files: dict[str, bytes]
+    digests: dict[str, str]
+    """Each file's digest; empty without a cache (then there is no last build to compare with)."""
     out_dir: Path
     previous: Manifest | None
     search_key: str = ""
@@ -41,13 +42,10 @@ class Output:
         """The marker names the folder by inode, which a folder made again by hand may reuse; the last
         build's files tell them apart."""
         previous, out_dir = self.previous, self.out_dir
-        found = previous is not None and out_dir.is_dir() and any(out_dir.iterdir())
-        if found and previous is not None and not manifest.holds_any_of_its_files(previous, out_dir):
+        if previous is None or not out_dir.is_dir() or not any(out_dir.iterdir()):
+            return
+        if not manifest.holds_any_of_its_files(previous, out_dir):
             raise BuildFailed([Problem(str(out_dir), 1, 1, FOREIGN_FOLDER)])
-
-    @functools.cached_property
-    def digests(self) -> dict[str, str]:
-        return {name: digest(body) for name, body in self.files.items()}
 
     def can_update_in_place(self) -> bool:
         return self.previous is not None and made_by_site_builder(self.out_dir)
@@ -75,12 +73,12 @@ class Output:
         returns how many files were written."""
         finish = None
         if search:
-            self.search_key = manifest.search_key(self.files)
+            self.search_key = manifest.search_key(self.digests)
             finish = self._keep_search if self._search_unchanged() else search_index.index_site
         return write_site(self.files, self.out_dir, finish=finish, keep=self._unchanged_file)
 
     def _unchanged_file(self, name: str) -> Path | None:
-        return manifest.reusable(self.previous, self.out_dir, name, self.digests[name])
+        return manifest.reusable(self.previous, self.out_dir, name, self.digests.get(name, ""))
 
     def _search_unchanged(self) -> bool:
         previous = self.previous
@@ -99,7 +97,8 @@ class Output:
                 shutil.copyfile(self.out_dir / name, target)
 
     def manifest(self, inputs: str, summary: Summary) -> Manifest:
-        """What now stands in `out_dir`: every file with its digest (the search index's read back)."""
+        """What now stands in `out_dir`: every file with its digest (the search index's read back, unless
+        it was kept from the last build)."""
         out_dir = self.out_dir.resolve()
         digests = dict(self.digests)
         search_names = [
@@ -108,6 +107,6 @@ class Output:
             if path.is_file()
         ]
         for name in search_names:
-            digests[name] = digest((out_dir / name).read_bytes())
+            digests[name] = manifest.known_digest(self.previous, out_dir, name) or digest((out_dir / name).read_bytes())
         written = manifest.record_written(out_dir, digests, [*self.files, *search_names])
         return Manifest(inputs, written, self.search_key, summary, build_token(out_dir))
