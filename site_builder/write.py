@@ -1,8 +1,12 @@
 """Stage 5, write: put the rendered files in place all at once.
 
-Files go into a fresh folder beside the output, which replaces the old output only
+Files go into a staging folder beside the output, which replaces the old output only
 after every file is written: a failed build leaves the previous site untouched and
 no stale file from an older build survives.
+
+The folder a build replaces is kept beside the output as the next build's staging folder
+(`.<name>.spare`): pruned to the files still wanted and brought up to date, it costs a few
+file operations per changed file, where making and deleting a whole tree costs several per file.
 
 One build writes to a folder at a time: a lock file beside the output (`.<name>.lock`)
 is held for the whole write, so `serve` and `build` never delete each other's staging.
@@ -155,19 +159,32 @@ def _still_in_place(lock: TextIO, lock_path: Path) -> bool:
         return False
 
 
+def spare_path(out_dir: Path) -> Path:
+    """`.<name>.spare` beside the output: the folder the last build replaced, kept to stage the next one."""
+    return out_dir.parent / f".{out_dir.name}.spare"
+
+
 def _write_and_swap(
     files: Mapping[str, bytes], out_dir: Path, finish: Callable[[Path], None] | None, keep: Keep
 ) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     written = 0
     try:
+        present = _take_spare(out_dir, staging, files)
         made: set[Path] = set()
         for relative, body in files.items():
             target = staging / relative
-            if target.parent not in made:
+            existing = keep(relative)
+            inode = present.get(relative)
+            if inode is not None:
+                if existing is not None and inode == existing.stat().st_ino:
+                    continue
+                # The spare's file may be the very file the live site links to: never write into it.
+                target.unlink()
+            elif target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            if not link_file(keep(relative), target):
+            if not link_file(existing, target):
                 target.write_bytes(body)
                 written += 1
         staging.chmod(0o755)
@@ -217,6 +234,42 @@ def _remove_leftovers(out_dir: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
+def _take_spare(out_dir: Path, staging: Path, files: Mapping[str, bytes]) -> dict[str, int]:
+    """Move the spare folder (if any) into `staging`, keeping only the files and folders still wanted;
+    returns the inode of each kept file, by path."""
+    spare = spare_path(out_dir)
+    if spare.is_symlink() or not spare.is_dir():
+        spare.unlink(missing_ok=True)
+        return {}
+    spare.rename(staging)  # onto the empty folder just made
+    wanted_folders = {parent for name in files for parent in _parents(name)}
+    return _prune(staging, "", set(files), wanted_folders)
+
+
+def _parents(name: str) -> Iterator[str]:
+    parts = name.split("/")[:-1]
+    for end in range(1, len(parts) + 1):
+        yield "/".join(parts[:end])
+
+
+def _prune(folder: Path, prefix: str, wanted_files: set[str], wanted_folders: set[str]) -> dict[str, int]:
+    """Remove everything under `folder` that is not wanted (links and odd files included, never followed)."""
+    present: dict[str, int] = {}
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if relative in wanted_folders:
+                    present.update(_prune(Path(entry.path), relative + "/", wanted_files, wanted_folders))
+                else:
+                    shutil.rmtree(entry.path)
+            elif entry.is_file(follow_symlinks=False) and relative in wanted_files:
+                present[relative] = entry.inode()
+            else:
+                Path(entry.path).unlink()
+    return present
+
+
 def _swap_in(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         staging.rename(out_dir)
@@ -229,4 +282,13 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
         (retired / out_dir.name).rename(out_dir)
         retired.rmdir()
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    _keep_as_spare(retired / out_dir.name, out_dir)
+    retired.rmdir()
+
+
+def _keep_as_spare(folder: Path, out_dir: Path) -> None:
+    spare = spare_path(out_dir)
+    if spare.is_symlink() or spare.exists():
+        shutil.rmtree(folder)  # made by hand meanwhile: left alone, and ours is not kept
+        return
+    folder.rename(spare)

@@ -61,8 +61,13 @@ def test_concurrent_builds_wait_for_each_other(tmp_path: Path) -> None:
     for builder in builders:
         builder.join()
     assert failures == []
-    # Each write replaced the whole site: the last one's files only, and no staging left over.
+    # Each write replaced the whole site: the last one's files only, and no staging left over; the
+    # folder the last write replaced is kept, with its own files, to stage the next.
     files = sorted(path.name for path in out.iterdir())
     last = (out / "index.html").read_text()
     assert files == sorted(["index.html", f"{last}.txt"])
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["._site.site-builder", "_site"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["._site.site-builder", "._site.spare", "_site"]
+    spare = tmp_path / "._site.spare"
+    assert sorted(path.name for path in spare.iterdir()) == sorted(
+        ["index.html", f"{(spare / 'index.html').read_text()}.txt"]
+    )
