@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import PurePath
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -34,54 +35,87 @@ def fingerprint(value: object, memo: dict[int, str] | None = None) -> str:
 
 
 def _describe(value: object, parts: list[str], memo: dict[int, str]) -> None:
-    if value is None or isinstance(value, bool | int | float):
-        parts.append(repr(value))
-    elif isinstance(value, str):
+    kind = type(value)
+    describe = _DESCRIBERS.get(kind)
+    if describe is None:
+        describe = _DESCRIBERS[kind] = _describer(kind)
+    describe(value, parts, memo)
+
+
+Describe = Callable[[Any, list[str], dict[int, str]], None]
+_DESCRIBERS: dict[type, Describe] = {}
+"""How each type met so far is described (a pure function of the type, so safe to share)."""
+
+
+def _describer(kind: type) -> Describe:
+    """How values of `kind` are described, chosen once per type: thousands of pages share a few types."""
+    if kind is str:
+        return lambda value, parts, memo: parts.append("'" + value)
+    if issubclass(kind, str):
         # Markup is a str that autoescaping leaves alone: it must not look like the same plain text.
-        parts.append(("'" if type(value) is str else f"{type(value).__qualname__}'") + value)
-    elif isinstance(value, Post):
-        parts.append(f"Post {value.file.path} {value.file.digest} {value.status}")
-    elif isinstance(value, Model):
-        parts.append(f"Model {value.file.path} {value.file.digest}")
-    elif isinstance(value, SourceFile):
-        parts.append(f"File {value.path} {value.digest}")
-    elif isinstance(value, enum.Enum):
-        parts.append(f"{type(value).__qualname__}.{value.name}")
-    elif isinstance(value, dt.date | PurePath):
-        parts.append(f"{type(value).__qualname__} {value}")
-    elif isinstance(value, list | tuple):
-        parts.append(f"[{len(value)}")
-        for item in value:
-            _describe(item, parts, memo)
-    elif isinstance(value, Mapping):
-        parts.append(f"{{{len(value)}")
-        for key, item in value.items():
-            _describe(key, parts, memo)
-            _describe(item, parts, memo)
-    elif isinstance(value, set | frozenset):
-        described = sorted(fingerprint(item, memo) for item in value)
-        parts.append(f"{{set {len(described)} " + " ".join(described))
-    elif isinstance(value, BaseModel):
-        known = memo.get(id(value))
-        if known is None:
-            known = memo[id(value)] = _model_digest(value, memo)
-        parts.append(known)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        known = memo.get(id(value))
-        if known is None:
-            known = memo[id(value)] = digest(*_fields(value, memo))
-        parts.append(known)
-    else:
-        raise Unknown(f"cannot fingerprint a {type(value).__qualname__}")
+        return lambda value, parts, memo: parts.append(kind.__qualname__ + "'" + value)
+    if kind is type(None) or issubclass(kind, bool | int | float):
+        return lambda value, parts, memo: parts.append(repr(value))
+    if issubclass(kind, Post):
+        return lambda value, parts, memo: parts.append(f"Post {value.file.path} {value.file.digest} {value.status}")
+    if issubclass(kind, Model):
+        return lambda value, parts, memo: parts.append(f"Model {value.file.path} {value.file.digest}")
+    if issubclass(kind, SourceFile):
+        return lambda value, parts, memo: parts.append(f"File {value.path} {value.digest}")
+    if issubclass(kind, enum.Enum):
+        return lambda value, parts, memo: parts.append(f"{kind.__qualname__}.{value.name}")
+    if issubclass(kind, dt.date | PurePath):
+        return lambda value, parts, memo: parts.append(f"{kind.__qualname__} {value}")
+    if issubclass(kind, list | tuple):
+        return _describe_sequence
+    if issubclass(kind, Mapping):
+        return _describe_mapping
+    if issubclass(kind, set | frozenset):
+        return _describe_set
+    if issubclass(kind, BaseModel):
+        return _remembered(_model_digest)
+    if dataclasses.is_dataclass(kind):
+        names = [field.name for field in dataclasses.fields(kind)]
+        return _remembered(lambda value, memo: digest(*_fields(value, names, memo)))
+    return _unknown
 
 
-def _fields(value: object, memo: dict[int, str]) -> list[str]:
+def _describe_sequence(value: list[object] | tuple[object, ...], parts: list[str], memo: dict[int, str]) -> None:
+    parts.append(f"[{len(value)}")
+    for item in value:
+        _describe(item, parts, memo)
+
+
+def _describe_mapping(value: Mapping[object, object], parts: list[str], memo: dict[int, str]) -> None:
+    parts.append(f"{{{len(value)}")
+    for key, item in value.items():
+        _describe(key, parts, memo)
+        _describe(item, parts, memo)
+
+
+def _describe_set(value: set[object] | frozenset[object], parts: list[str], memo: dict[int, str]) -> None:
+    described = sorted(fingerprint(item, memo) for item in value)
+    parts.append(f"{{set {len(described)} " + " ".join(described))
+
+
+def _remembered(make: Callable[[Any, dict[int, str]], str]) -> Describe:
+    """A record or row by one digest, made once per object however many pages show it."""
+
+    def describe(value: object, parts: list[str], memo: dict[int, str]) -> None:
+        known = memo.get(id(value))
+        if known is None:
+            known = memo[id(value)] = make(value, memo)
+        parts.append(known)
+
+    return describe
+
+
+def _unknown(value: object, parts: list[str], memo: dict[int, str]) -> None:
+    raise Unknown(f"cannot fingerprint a {type(value).__qualname__}")
+
+
+def _fields(value: object, names: list[str], memo: dict[int, str]) -> list[str]:
     parts = [type(value).__qualname__]
-    names = (
-        list(type(value).model_fields)
-        if isinstance(value, BaseModel)
-        else [field.name for field in dataclasses.fields(value)]  # type: ignore[arg-type]
-    )
     for name in names:
         _describe(getattr(value, name), parts, memo)
     return parts
@@ -92,4 +126,4 @@ def _model_digest(value: BaseModel, memo: dict[int, str]) -> str:
     try:
         return digest(type(value).__qualname__, value.model_dump_json())
     except Exception:  # noqa: BLE001 - a field that will not serialise: describe it the slow way
-        return digest(*_fields(value, memo))
+        return digest(*_fields(value, list(type(value).model_fields), memo))
