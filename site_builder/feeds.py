@@ -31,7 +31,8 @@ def feed_url(data: SiteData, urls: Urls) -> str | None:
 
 
 def feed_files(data: SiteData, urls: Urls) -> dict[str, bytes]:
-    """`feed.xml`: one Atom entry per published week, newest first, with the post's full HTML."""
+    """`feed.xml`: one Atom entry per published week (the latest `feed_entries`), newest first, with the
+    post's full HTML."""
     weeks = data.published_weeks
     if not weeks:
         return {}
@@ -45,7 +46,7 @@ def feed_files(data: SiteData, urls: Urls) -> dict[str, bytes]:
     ET.SubElement(feed, "link", rel="alternate", type="text/html", href=urls.base_url)
     author = ET.SubElement(feed, "author")
     _text(author, "name", site.title)
-    for week in reversed(weeks):
+    for week in reversed(weeks[-site.feed_entries :]):
         _entry(feed, week, urls)
     return {FEED_FILE: _serialize(feed)}
 

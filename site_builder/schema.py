@@ -110,6 +110,8 @@ class SiteConfig(Strict):
     """A post dated more days after today than this is refused as a likely typo (default 60)."""
     max_file_size_mb: Annotated[float, Field(gt=0)] = DEFAULT_MAX_FILE_SIZE_MB
     """Largest content file read, in MB (1,000,000 bytes); a bigger one is refused without reading it."""
+    feed_entries: Annotated[int, Field(ge=1)] = 20
+    """How many of the latest published weeks `feed.xml` carries in full (default 20); older ones stay archived."""
 
     def ordered_tiers(self) -> list[Tier]:
         return sorted(self.tiers, key=lambda tier: (tier.order, tier.id))

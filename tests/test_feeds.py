@@ -54,6 +54,30 @@ def test_the_feed_has_one_entry_per_week_newest_first_with_full_content(make_sit
     assert "<strong>bold</strong> &amp; &lt;tricky&gt; text." in html
 
 
+def test_the_feed_carries_only_the_latest_weeks_set_in_site_yaml(make_site: MakeSite) -> None:
+    site_yaml = SITE_YAML.replace(
+        "base_url: https://example.test/board/", "base_url: https://example.test/board/\n    feed_entries: 1"
+    )
+    out = build(make_site, {"content/site.yaml": site_yaml})
+    feed = feedparser.parse((out / "feed.xml").read_bytes())
+    assert [entry.title for entry in feed.entries] == ["Week 2 & more"]
+    # The week left out of the feed still has its page and its place in the sitemap.
+    assert (out / "posts/week-01/index.html").is_file()
+    assert "posts/week-01/" in (out / "sitemap.xml").read_text()
+
+
+def test_a_feed_of_no_entries_is_refused_at_its_line(make_site: MakeSite) -> None:
+    site_yaml = SITE_YAML.replace(
+        "base_url: https://example.test/board/", "base_url: https://example.test/board/\n    feed_entries: 0"
+    )
+    result = make_site({"content/site.yaml": site_yaml}).run("check")
+    assert result.code == 1
+    assert (
+        result.err.splitlines()[0]
+        == "content/site.yaml:4:1: 'feed_entries': Input should be greater than or equal to 1"
+    )
+
+
 def test_every_page_links_to_the_feed(make_site: MakeSite) -> None:
     out = build(make_site)
     link = '<link rel="alternate" type="application/atom+xml" title="Test Board: weekly posts" href="/board/feed.xml">'
