@@ -679,8 +679,10 @@ def test_successful_rebuild_replaces_the_site_and_leaves_no_temp_folders(make_si
     assert second.code == 0, second.err
     assert not (site.root / "_site" / "stale.txt").exists()
     assert (site.root / "_site" / "index.html").is_file()
+    # The folder replaced is kept (the spare that stages the next build); no staging folder is left.
     assert sorted(path.name for path in site.root.iterdir()) == [
         "._site.site-builder",
+        "._site.spare",
         ".cache",
         "_site",
         "content",
