@@ -18,7 +18,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
-from markdown_it.rules_inline import StateInline, autolink, image, link
+from markdown_it.rules_inline import StateInline, autolink, image
+from markdown_it.rules_inline import link as link_rule
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import escape
@@ -97,8 +98,8 @@ def markdown_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.validateLink = lambda url: True  # type: ignore[method-assign]
-    for name, rule in (("link", link), ("image", image), ("autolink", autolink)):
-        md.inline.ruler.at(name, _recording_span(rule))
+    for name, rule, opening in (("link", link_rule, "["), ("image", image, "!"), ("autolink", autolink, "<")):
+        md.inline.ruler.at(name, _recording_span(rule, opening))
     md.core.ruler.push("demote_h1", _demote_h1)
     md.core.ruler.push("heading_ids", _heading_ids)
     md.add_render_rule("table_open", _render_table_open)
@@ -114,20 +115,47 @@ def heading_slug(title: str) -> str:
 def check_body(body: str, title: str, urls: Urls | None, model_ids: set[str], post_ids: set[str]) -> CheckedBody:
     """Parse a body once: its link problems, and its HTML (`urls` None: site links are left as written)."""
     tokens = markdown_parser().parse(body)
-    problems = link_problems(tokens, body, model_ids, post_ids) + heading_link_problems(tokens, body)
-    links = post_links(tokens, body)  # before rendering turns `post:` into page URLs
-    targets = site_links(tokens, body)
-    names = named_targets(tokens, model_ids, post_ids)
-    return CheckedBody(_render(tokens, title, urls), problems, links, targets, names)
+    found = _found_links(tokens)
+    # Each list locates its links in order, with a locator of its own (it follows table cells along a line).
+    problems = link_problems(found, body, model_ids, post_ids) + heading_link_problems(tokens, found, body)
+    links = post_links(found, body)  # before rendering turns `post:` into page URLs
+    targets = site_links(found, body)
+    names = named_targets(found, model_ids, post_ids)
+    return CheckedBody(_render(tokens, found, title, urls), problems, links, targets, names)
 
 
-def named_targets(tokens: list[Token], model_ids: set[str], post_ids: set[str]) -> dict[str, bool]:
+@dataclass(frozen=True)
+class _FoundLink:
+    url: str
+    """The `href` of a link, the `src` of an image, as written."""
+    token: Token
+    block: Token
+    """The inline token the link stands in."""
+    enclosing: Token | None
+    """The outermost image the link is inside, if any."""
+
+    @property
+    def written_as(self) -> Token:
+        """The token whose place in the source is the link's: the image around it, if any."""
+        return self.enclosing or self.token
+
+
+def _found_links(tokens: list[Token]) -> list[_FoundLink]:
+    """Every link and image of the body, found in one walk."""
+    return [
+        _FoundLink(str(token.attrGet("href") or token.attrGet("src") or ""), token, block, enclosing)
+        for block in tokens
+        if block.children
+        for token, enclosing in _links(block.children, None)
+    ]
+
+
+def named_targets(found: list[_FoundLink], model_ids: set[str], post_ids: set[str]) -> dict[str, bool]:
     """Each `model:`/`post:` target of the body, and whether it names a known model or post."""
     return {
-        url: knows_name(url, model_ids, post_ids)
-        for block in tokens
-        for token, _ in _links(block.children or [], None)
-        if (url := str(token.attrGet("href") or token.attrGet("src") or "")).startswith((MODEL_SCHEME, POST_SCHEME))
+        link.url: knows_name(link.url, model_ids, post_ids)
+        for link in found
+        if link.url.startswith((MODEL_SCHEME, POST_SCHEME))
     }
 
 
@@ -136,11 +164,11 @@ def knows_name(url: str, model_ids: set[str], post_ids: set[str]) -> bool:
     return url.split(":", 1)[1] in known
 
 
-def _render(tokens: list[Token], title: str, urls: Urls | None) -> str:
+def _render(tokens: list[Token], found: list[_FoundLink], title: str, urls: Urls | None) -> str:
     """HTML of checked tokens; `title` captions tables that stand under no heading."""
     _caption_tables(tokens, title)
     if urls is not None:
-        _resolve_site_links(tokens, urls)
+        _resolve_site_links(found, urls)
     md = markdown_parser()
     html: str = md.renderer.render(tokens, md.options, {})
     return html
@@ -196,21 +224,22 @@ def _render_table_open(self: Any, tokens: list[Token], idx: int, options: Option
     return f"{scroll_box}<caption><span>{caption}</span></caption>\n" if caption else scroll_box
 
 
-def _resolve_site_links(tokens: list[Token], urls: Urls) -> None:
-    for block in tokens:
-        for found, _ in _links(block.children or [], None):
-            attribute = "src" if found.type == "image" else "href"
-            target = str(found.attrGet(attribute) or "")
-            for prefix, page_url in ((MODEL_SCHEME, urls.model), (POST_SCHEME, urls.post), ("/", urls.path)):
-                if target.startswith(prefix) and not target.startswith("//"):
-                    found.attrSet(attribute, page_url(target.removeprefix(prefix)))
-                    break
+def _resolve_site_links(found: list[_FoundLink], urls: Urls) -> None:
+    for link in found:
+        attribute = "src" if link.token.type == "image" else "href"
+        for prefix, page_url in ((MODEL_SCHEME, urls.model), (POST_SCHEME, urls.post), ("/", urls.path)):
+            if link.url.startswith(prefix) and not link.url.startswith("//"):
+                link.token.attrSet(attribute, page_url(link.url.removeprefix(prefix)))
+                break
 
 
-def _recording_span(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
-    """Wrap an inline rule so that the link or image it makes remembers where it stands in the source."""
+def _recording_span(rule: Callable[[StateInline, bool], bool], opening: str) -> Callable[[StateInline, bool], bool]:
+    """Wrap an inline rule so that the link or image it makes remembers where it stands in the source.
+    The rule is tried at every mark of punctuation: those that cannot open its kind are passed over first."""
 
     def recorded(state: StateInline, silent: bool) -> bool:
+        if state.src[state.pos] != opening:
+            return False
         start, count = state.pos, len(state.tokens)
         matched = rule(state, silent)
         if matched and not silent:
@@ -233,16 +262,14 @@ def _links(children: list[Token], enclosing: Token | None) -> Iterator[tuple[Tok
             yield from _links(token.children, enclosing or token)
 
 
-def link_problems(tokens: list[Token], body: str, model_ids: set[str], post_ids: set[str]) -> list[LinkProblem]:
+def link_problems(found: list[_FoundLink], body: str, model_ids: set[str], post_ids: set[str]) -> list[LinkProblem]:
     """Links that would break or be dropped: unknown models or posts, unsafe schemes, remote images."""
     locate = _Locator(body)
     problems = []
-    for block in tokens:
-        for token, enclosing in _links(block.children or [], None):
-            url = str(token.attrGet("href") or token.attrGet("src") or "")
-            message = _link_message(url, token.type == "image", model_ids, post_ids)
-            if message:
-                problems.append(LinkProblem(locate(block, enclosing or token), message))
+    for link in found:
+        message = _link_message(link.url, link.token.type == "image", model_ids, post_ids)
+        if message:
+            problems.append(LinkProblem(locate(link.block, link.written_as), message))
     return problems
 
 
@@ -261,44 +288,43 @@ def _link_message(url: str, image: bool, model_ids: set[str], post_ids: set[str]
     return None
 
 
-def post_links(tokens: list[Token], body: str) -> list[PostLink]:
+def post_links(found: list[_FoundLink], body: str) -> list[PostLink]:
     locate = _Locator(body)
     return [
-        PostLink(url.removeprefix(POST_SCHEME), locate(block, enclosing or token))
-        for block in tokens
-        for token, enclosing in _links(block.children or [], None)
-        if (url := str(token.attrGet("href") or "")).startswith(POST_SCHEME) and token.type == "link_open"
+        PostLink(link.url.removeprefix(POST_SCHEME), locate(link.block, link.written_as))
+        for link in found
+        if link.url.startswith(POST_SCHEME) and link.token.type == "link_open"
     ]
 
 
-def heading_link_problems(tokens: list[Token], body: str) -> list[LinkProblem]:
+def heading_link_problems(tokens: list[Token], found: list[_FoundLink], body: str) -> list[LinkProblem]:
     """`#story` where the heading's id is `post-story`: the slug as other sites make it, without our prefix.
     Other fragments may name ids of the page around the body; the rendered page is checked for those."""
     ids = {str(token.attrGet("id")) for token in tokens if token.type == "heading_open" and token.attrGet("id")}
     locate = _Locator(body)
     problems = []
-    for block in tokens:
-        for token, enclosing in _links(block.children or [], None):
-            url = str(token.attrGet("href") or "")
-            fragment = url.removeprefix("#")
-            if url.startswith("#") and fragment not in ids and HEADING_ID_PREFIX + fragment in ids:
-                suggestion = f"#{HEADING_ID_PREFIX}{fragment}"
-                message = (
-                    f"link '{url}' names no heading; heading ids start with '{HEADING_ID_PREFIX}': write '{suggestion}'"
-                )
-                problems.append(LinkProblem(locate(block, enclosing or token), message))
+    for link in found:
+        fragment = link.url.removeprefix("#")
+        if (
+            link.token.type == "link_open"
+            and link.url.startswith("#")
+            and fragment not in ids
+            and HEADING_ID_PREFIX + fragment in ids
+        ):
+            suggestion = f"#{HEADING_ID_PREFIX}{fragment}"
+            message = f"link '{link.url}' names no heading; heading ids start with '{HEADING_ID_PREFIX}': "
+            message += f"write '{suggestion}'"
+            problems.append(LinkProblem(locate(link.block, link.written_as), message))
     return problems
 
 
-def site_links(tokens: list[Token], body: str) -> list[SiteLink]:
+def site_links(found: list[_FoundLink], body: str) -> list[SiteLink]:
     locate = _Locator(body)
-    found = []
-    for block in tokens:
-        for token, enclosing in _links(block.children or [], None):
-            url = str(token.attrGet("href") or token.attrGet("src") or "")
-            if is_site_target(url) and is_safe_target(url, image=token.type == "image"):
-                found.append(SiteLink(url, locate(block, enclosing or token)))
-    return found
+    return [
+        SiteLink(link.url, locate(link.block, link.written_as))
+        for link in found
+        if is_site_target(link.url) and is_safe_target(link.url, image=link.token.type == "image")
+    ]
 
 
 class _Locator:
@@ -307,7 +333,7 @@ class _Locator:
     token is measured once, so a body with thousands of bad links is still checked in linear time."""
 
     def __init__(self, body: str) -> None:
-        self.lines = body.split("\n")
+        self.body = body
         self.content_line_starts: dict[int, list[int]] = {}
         """For each inline token (by id), where each line of its content starts."""
         self.indents: dict[tuple[int, int], int] = {}
@@ -333,6 +359,11 @@ class _Locator:
             indent = self._indent(first_line + row, content[starts[row] : line_end])
             self.indents[(id(inline), row)] = indent
         return Position(first_line + row + 1, indent + offset - starts[row] + 1)
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The body's lines, split only when a link is located (most bodies have none to locate)."""
+        return self.body.split("\n")
 
     def _indent(self, line: int, content_line: str) -> int:
         """How far into its source line a line of inline content starts (after list markers, `>`, `|`...)."""
