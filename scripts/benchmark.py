@@ -305,7 +305,9 @@ def site_builder_build(corpus: Corpus, jobs: int | None, *options: str) -> Calla
 
 def cold(build: Callable[[], Run], output: Path) -> Callable[[], Run]:
     def run() -> Run:
-        shutil.rmtree(output, ignore_errors=True)
+        # Also the spare folder site-builder keeps beside its output to stage the next build in.
+        for folder in (output, output.parent / f".{output.name}.spare"):
+            shutil.rmtree(folder, ignore_errors=True)
         return build()
 
     return run
