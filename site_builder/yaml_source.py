@@ -8,6 +8,7 @@ bytes can expand to gigabytes when walked), and so are duplicate keys.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,7 +100,7 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
     problems with single values (odd numbers, unsafe characters, tags) are all reported.
     """
     text = normalise_text(text)
-    yaml = YAML(typ="safe")
+    yaml = _parser()
     where = LineIndex(text, line_offset)
     try:
         node, anchors = _compose(yaml, text, where)
@@ -124,6 +125,12 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlDocument:
     data = reader.plain(node, ())
     _raise_all(reader.problems)
     return YamlDocument(data, reader.positions)
+
+
+@functools.cache
+def _parser() -> YAML:
+    """One parser per process: making one costs as much as reading a small record."""
+    return YAML(typ="safe")
 
 
 def _indentation_tab(text: str, index: int) -> int | None:
@@ -152,7 +159,7 @@ def _compose(yaml: YAML, text: str, where: LineIndex) -> tuple[Node | None, list
     root: Node | None = None
     open_nodes: list[MappingNode | SequenceNode] = []
     documents = 0
-    tags: dict[str, Tag] = {}
+    tags: dict[object, Tag] = {}
     for event in yaml.parse(text):
         if isinstance(event, DocumentStartEvent):
             documents += 1
@@ -186,16 +193,26 @@ def _compose(yaml: YAML, text: str, where: LineIndex) -> tuple[Node | None, list
     return root, anchors
 
 
-def _tag(yaml: YAML, tags: dict[str, Tag], kind: type[Node], event: ScalarEvent | CollectionStartEvent) -> Tag:
+def _tag(yaml: YAML, tags: dict[object, Tag], kind: type[Node], event: ScalarEvent | CollectionStartEvent) -> Tag:
     """The event's tag, or the one YAML's rules give an untagged value (as composing would).
 
     Nodes share one Tag object per tag: reading a new Tag's text is slow, and there are few tags.
+    An untagged value is resolved once per file: records repeat the same keys and values many times.
     """
     if event.tag is not None and event.tag != "!":
         text = str(event.tag)
     else:
         value = event.value if isinstance(event, ScalarEvent) else None
+        untagged = (kind, value, event.implicit)
+        known = tags.get(untagged)
+        if known is not None:
+            return known
         text = str(yaml.resolver.resolve(kind, value, event.implicit))
+        tags[untagged] = _shared_tag(tags, text)
+    return _shared_tag(tags, text)
+
+
+def _shared_tag(tags: dict[object, Tag], text: str) -> Tag:
     tag = tags.get(text)
     if tag is None:
         tag = tags[text] = Tag(suffix=text)
