@@ -515,7 +515,7 @@ def test_rebuild_removes_output_of_a_deleted_model(frozen_site: FixtureSite) -> 
         assert "llama-4-maverick" not in path.read_text(encoding="utf-8"), path
     assert [row[0] for row in second.page("index.html").table(WAIT_CAPTION).rows] == ["Llama 4 Scout", "GLM-5"]
     leftovers = sorted(p.name for p in frozen_site.root.iterdir() if p.name.startswith("."))
-    assert leftovers == ["._site.site-builder", ".cache"], "staging folders left behind"
+    assert leftovers == ["._site.site-builder", "._site.spare", ".cache"], "staging folders left behind"
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
