@@ -99,9 +99,12 @@ class Output:
         names = [name for name in previous.files if search_index.bundle_of(name) == chunk.folder]
         if not names or not manifest.all_unchanged(previous, self.out_dir, names):
             return False
+        made: set[Path] = set()
         for name in names:
             target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             if not link_file(self.out_dir / name, target):
                 shutil.copyfile(self.out_dir / name, target)
         return True

@@ -130,9 +130,12 @@ def _index(executable: str, site_dir: Path, chunk: Chunk, folder: Path) -> str |
     """Index the chunk's pages (linked, at their own paths, into a site of their own, since
     Pagefind makes each page's URL from its path); returns what went wrong, if anything."""
     pages = folder / "pages"
+    made: set[Path] = set()
     for page in chunk.pages:
         target = pages / page
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         if not link_file(site_dir / page, target):
             shutil.copyfile(site_dir / page, target)
     command = [executable, "--site", str(pages), "--output-path", str(folder / "bundle"), "--silent"]
@@ -146,11 +149,14 @@ def _index(executable: str, site_dir: Path, chunk: Chunk, folder: Path) -> str |
 def _move_bundle(made: Path, target: Path, primary: bool) -> None:
     """Move Pagefind's output into the site; a merged bundle needs only its index (the first
     bundle's scripts and WebAssembly search it)."""
+    folders: set[Path] = set()
     for path in sorted(made.rglob("*")):
         relative = path.relative_to(made)
         if not path.is_file() or not (primary or _part_of_index(relative)):
             continue
-        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        if (target / relative).parent not in folders:
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            folders.add((target / relative).parent)
         path.rename(target / relative)
 
 
