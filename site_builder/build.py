@@ -119,7 +119,9 @@ def build(
             output = Output(files, digests, out_dir, manifest.read(cache, out_dir))
             output.refuse_a_folder_made_by_hand()
             search = search_index.available()
-            written = output.update_in_place() if in_place and output.can_update_in_place() else output.write(search)
+            written = (
+                output.update_in_place() if in_place and output.can_update_in_place() else output.write(search, jobs)
+            )
     no_search = [] if search else [Problem(str(out_dir), 1, 1, search_index.MISSING, severity="warning")]
     summary = Summary(
         rendered.page_counts,

@@ -2,7 +2,7 @@
 
 For each file: a digest of its bytes and its size, modification time and inode as written. The
 next build links a file whose bytes are unchanged into its staging folder instead of writing it
-again, and keeps the search index when no page changed. When nothing the build reads has changed
+again, and keeps each part of the search index whose pages are unchanged. When nothing the build reads has changed
 and every file is still as written, the build has nothing to do at all.
 
 This module uses the standard library only: a build with nothing to do never imports the rest.
@@ -70,8 +70,8 @@ class Manifest:
     """The digest of every file and option the build read (`input_digest`)."""
     files: dict[str, WrittenFile]
     """By path relative to the output folder."""
-    search_key: str
-    """The digest of the pages the search index was made from ("" if none was)."""
+    search_keys: dict[str, str]
+    """Each search bundle's folder, with the digest of the pages it was made from (`search.Chunk.key`)."""
     summary: Summary
     build: str
     """The token the build left in the output's marker (`write.build_token`)."""
@@ -195,17 +195,9 @@ def reusable(manifest: Manifest | None, out_dir: Path, relative: str, file_diges
     return path if _unchanged(path, written) else None
 
 
-def search_key(digests: Mapping[str, str]) -> str:
-    """What the search index is made from: the pages (by their digests)."""
-    return digest(*(f"{name} {file_digest}" for name, file_digest in digests.items() if name.endswith(".html")))
-
-
-def search_files(manifest: Manifest, out_dir: Path) -> list[str] | None:
-    """The files of the last build's search index, if every one is still as written."""
-    names = [name for name in manifest.files if name.startswith(SEARCH_FOLDER)]
-    if not names or not all(_unchanged(out_dir / name, manifest.files[name]) for name in names):
-        return None
-    return names
+def all_unchanged(manifest: Manifest, out_dir: Path, names: Iterable[str]) -> bool:
+    """True when each of these files of the manifest is still in `out_dir` as written."""
+    return all(_unchanged(out_dir / name, manifest.files[name]) for name in names)
 
 
 def record_written(out_dir: Path, digests: Mapping[str, str], names: Iterable[str]) -> dict[str, WrittenFile]:

@@ -1,13 +1,16 @@
 """The files of a build put in place over the last build's, keeping what is unchanged.
 
 A file whose bytes the last build already wrote (and nobody has touched since) is hard-linked into
-the new folder rather than written again, and the search index is kept when no page changed.
+the new folder rather than written again, and so is each part of the search index whose pages are
+unchanged (`search.plan_chunks`).
 """
 
 from __future__ import annotations
 
+import functools
 import shutil
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from site_builder import manifest
@@ -36,7 +39,8 @@ class Output:
     """Each file's digest; empty without a cache (then there is no last build to compare with)."""
     out_dir: Path
     previous: Manifest | None
-    search_key: str = ""
+    search_keys: dict[str, str] = field(default_factory=dict)
+    """Each search bundle's folder, with the digest of the pages it is made from."""
 
     def refuse_a_folder_made_by_hand(self) -> None:
         """The marker names the folder by inode, which a folder made again by hand may reuse; the last
@@ -55,7 +59,7 @@ class Output:
         no longer built; keep the search index as it was. For `serve`'s preview, where a reload
         should come at once; `build` always writes a whole new folder. Returns how many were written."""
         assert self.previous is not None
-        self.search_key = self.previous.search_key  # made from older pages: the next full build remakes it
+        self.search_keys = self.previous.search_keys  # made from older pages: the next full build remakes it
         out_dir = self.out_dir.resolve()
         written = 0
         with output_lock(out_dir, self.out_dir, LOCK_WAIT_SECONDS):
@@ -68,33 +72,42 @@ class Output:
                     (out_dir / name).unlink(missing_ok=True)
         return written
 
-    def write(self, search: bool) -> int:
-        """Write the site (with its search index, kept from the last build if no page changed);
-        returns how many files were written."""
+    def write(self, search: bool, jobs: int = 1) -> int:
+        """Write the site (with its search index, each chunk's bundle kept from the last build if its
+        pages are unchanged, the others indexed `jobs` at a time); returns how many files were written."""
         finish = None
         if search:
-            self.search_key = manifest.search_key(self.digests)
-            finish = self._keep_search if self._search_unchanged() else search_index.index_site
+            chunks = search_index.plan_chunks(self.files, self.digests)
+            self.search_keys = {chunk.folder: chunk.key for chunk in chunks}
+            finish = functools.partial(self._index_search, chunks, jobs)
         return write_site(self.files, self.out_dir, finish=finish, keep=self._unchanged_file)
 
     def _unchanged_file(self, name: str) -> Path | None:
         return manifest.reusable(self.previous, self.out_dir, name, self.digests.get(name, ""))
 
-    def _search_unchanged(self) -> bool:
-        previous = self.previous
-        return (
-            previous is not None
-            and previous.search_key == self.search_key
-            and bool(manifest.search_files(previous, self.out_dir))
-        )
+    def _index_search(self, chunks: Sequence[search_index.Chunk], jobs: int, staging: Path) -> None:
+        fresh = [chunk for chunk in chunks if not self._keep_bundle(chunk, staging)]
+        search_index.index_chunks(staging, fresh, jobs)
+        search_index.write_bundle_list(staging, chunks)
 
-    def _keep_search(self, staging: Path) -> None:
-        assert self.previous is not None
-        for name in manifest.search_files(self.previous, self.out_dir) or []:
+    def _keep_bundle(self, chunk: search_index.Chunk, staging: Path) -> bool:
+        """Link the chunk's bundle from the last build into `staging` if it was made from the same
+        pages and is still as written."""
+        previous = self.previous
+        if previous is None or previous.search_keys.get(chunk.folder) != chunk.key:
+            return False
+        names = [name for name in previous.files if search_index.bundle_of(name) == chunk.folder]
+        if not names or not manifest.all_unchanged(previous, self.out_dir, names):
+            return False
+        made: set[Path] = set()
+        for name in names:
             target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             if not link_file(self.out_dir / name, target):
                 shutil.copyfile(self.out_dir / name, target)
+        return True
 
     def manifest(self, inputs: str, summary: Summary) -> Manifest:
         """What now stands in `out_dir`: every file with its digest (the search index's read back, unless
@@ -109,4 +122,4 @@ class Output:
         for name in search_names:
             digests[name] = manifest.known_digest(self.previous, out_dir, name) or digest((out_dir / name).read_bytes())
         written = manifest.record_written(out_dir, digests, [*self.files, *search_names])
-        return Manifest(inputs, written, self.search_key, summary, build_token(out_dir))
+        return Manifest(inputs, written, self.search_keys, summary, build_token(out_dir))

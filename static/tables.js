@@ -122,17 +122,31 @@
 
   // --- Search: Pagefind's own interface, loaded from this site only. ---
 
+  // The index comes in chunks, so that an edited page is indexed again alone: chunks.json lists
+  // the bundles to merge into the first one (here). Without the list, search the first alone.
+  async function mergedBundles(bundle) {
+    try {
+      const response = await fetch(`${bundle}chunks.json`);
+      const list = await response.json();
+      return list.merge.map((path) => ({ bundlePath: `${bundle}${path}` }));
+    } catch {
+      return [];
+    }
+  }
+
   function setUpSearch(box) {
     const bundle = box.dataset.pagefindBundle;
+    const merged = mergedBundles(bundle);
     const style = document.createElement("link");
     style.rel = "stylesheet";
     style.href = `${bundle}pagefind-ui.css`;
     document.head.appendChild(style);
     const script = document.createElement("script");
     script.src = `${bundle}pagefind-ui.js`;
-    script.onload = () => {
+    script.onload = async () => {
+      const mergeIndex = await merged;
       // eslint-disable-next-line no-undef
-      new PagefindUI({ element: box, bundlePath: bundle, showImages: false, resetStyles: false });
+      new PagefindUI({ element: box, bundlePath: bundle, mergeIndex, showImages: false, resetStyles: false });
       // Pagefind's box has only a placeholder; give it a name that screen readers announce.
       const input = box.querySelector("input");
       if (input) input.setAttribute("aria-label", "Search models, posts and hardware");
