@@ -8,7 +8,6 @@ unchanged (`search.plan_chunks`).
 from __future__ import annotations
 
 import functools
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,6 @@ from site_builder.write import (
     FOREIGN_FOLDER,
     LOCK_WAIT_SECONDS,
     build_token,
-    link_file,
     made_by_site_builder,
     output_lock,
     replace_file,
@@ -76,38 +74,33 @@ class Output:
         """Write the site (with its search index, each chunk's bundle kept from the last build if its
         pages are unchanged, the others indexed `jobs` at a time); returns how many files were written."""
         finish = None
+        kept: dict[str, Path] = {}
         if search:
             chunks = search_index.plan_chunks(self.files, self.digests)
             self.search_keys = {chunk.folder: chunk.key for chunk in chunks}
-            finish = functools.partial(self._index_search, chunks, jobs)
-        return write_site(self.files, self.out_dir, finish=finish, keep=self._unchanged_file)
+            bundles = {chunk.folder: self._unchanged_bundle(chunk) for chunk in chunks}
+            kept = {name: self.out_dir / name for names in bundles.values() for name in names}
+            fresh = [chunk for chunk in chunks if not bundles[chunk.folder]]
+            finish = functools.partial(self._index_search, fresh, chunks, jobs)
+        return write_site(self.files, self.out_dir, finish=finish, keep=self._unchanged_file, linked=kept)
 
     def _unchanged_file(self, name: str) -> Path | None:
         return manifest.reusable(self.previous, self.out_dir, name, self.digests.get(name, ""))
 
-    def _index_search(self, chunks: Sequence[search_index.Chunk], jobs: int, staging: Path) -> None:
-        fresh = [chunk for chunk in chunks if not self._keep_bundle(chunk, staging)]
+    def _index_search(
+        self, fresh: Sequence[search_index.Chunk], chunks: Sequence[search_index.Chunk], jobs: int, staging: Path
+    ) -> None:
         search_index.index_chunks(staging, fresh, jobs)
         search_index.write_bundle_list(staging, chunks)
 
-    def _keep_bundle(self, chunk: search_index.Chunk, staging: Path) -> bool:
-        """Link the chunk's bundle from the last build into `staging` if it was made from the same
-        pages and is still as written."""
+    def _unchanged_bundle(self, chunk: search_index.Chunk) -> list[str]:
+        """The files of the chunk's bundle in the last build, if it was made from the same pages and
+        every file is still as written (else none: the chunk is indexed again)."""
         previous = self.previous
         if previous is None or previous.search_keys.get(chunk.folder) != chunk.key:
-            return False
+            return []
         names = [name for name in previous.files if search_index.bundle_of(name) == chunk.folder]
-        if not names or not manifest.all_unchanged(previous, self.out_dir, names):
-            return False
-        made: set[Path] = set()
-        for name in names:
-            target = staging / name
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if not link_file(self.out_dir / name, target):
-                shutil.copyfile(self.out_dir / name, target)
-        return True
+        return names if names and manifest.all_unchanged(previous, self.out_dir, names) else []
 
     def manifest(self, inputs: str, summary: Summary) -> Manifest:
         """What now stands in `out_dir`: every file with its digest (the search index's read back, unless

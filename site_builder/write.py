@@ -100,11 +100,13 @@ def write_site(
     lock_wait: float | None = None,
     finish: Callable[[Path], None] | None = None,
     keep: Keep | None = None,
+    linked: Mapping[str, Path] | None = None,
 ) -> int:
     """Write `files` as the new `out_dir`; `finish` runs on the complete staging folder before the swap.
 
     A file `keep` finds unchanged in the old output is hard-linked into the staging folder rather
-    than written again. Returns how many files were written.
+    than written again, and so is each of the `linked` files (say, parts of the last build's search
+    index), copied where links fail. Returns how many files were written.
     """
     # Swap the real folder: renaming a symlink would leave its target holding the old site.
     shown = out_dir
@@ -112,7 +114,7 @@ def write_site(
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with output_lock(out_dir, shown, LOCK_WAIT_SECONDS if lock_wait is None else lock_wait):
         _remove_leftovers(out_dir)
-        return _write_and_swap(files, out_dir, finish, keep or (lambda name: None))
+        return _write_and_swap(files, out_dir, finish, keep or (lambda name: None), linked or {})
 
 
 @contextlib.contextmanager
@@ -159,34 +161,50 @@ def _still_in_place(lock: TextIO, lock_path: Path) -> bool:
         return False
 
 
+def _make_way(staging: Path, relative: str, present: Mapping[str, int], existing: Path | None, made: set[Path]) -> bool:
+    """Clear the place of a file in `staging`; True when the spare put `existing` itself there already."""
+    target = staging / relative
+    inode = present.get(relative)
+    if inode is not None:
+        if existing is not None and inode == existing.stat().st_ino:
+            return True
+        # The spare's file may be the very file the live site links to: never write into it.
+        target.unlink()
+    elif target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    return False
+
+
 def spare_path(out_dir: Path) -> Path:
     """`.<name>.spare` beside the output: the folder the last build replaced, kept to stage the next one."""
     return out_dir.parent / f".{out_dir.name}.spare"
 
 
 def _write_and_swap(
-    files: Mapping[str, bytes], out_dir: Path, finish: Callable[[Path], None] | None, keep: Keep
+    files: Mapping[str, bytes],
+    out_dir: Path,
+    finish: Callable[[Path], None] | None,
+    keep: Keep,
+    linked: Mapping[str, Path],
 ) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     written = 0
     try:
-        present = _take_spare(out_dir, staging, files)
+        present = _take_spare(out_dir, staging, {*files, *linked})
         made: set[Path] = set()
         for relative, body in files.items():
-            target = staging / relative
             existing = keep(relative)
-            inode = present.get(relative)
-            if inode is not None:
-                if existing is not None and inode == existing.stat().st_ino:
-                    continue
-                # The spare's file may be the very file the live site links to: never write into it.
-                target.unlink()
-            elif target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if not link_file(existing, target):
-                target.write_bytes(body)
+            if not _make_way(staging, relative, present, existing, made) and not link_file(
+                existing, staging / relative
+            ):
+                (staging / relative).write_bytes(body)
                 written += 1
+        for relative, existing in linked.items():
+            if not _make_way(staging, relative, present, existing, made) and not link_file(
+                existing, staging / relative
+            ):
+                shutil.copyfile(existing, staging / relative)
         staging.chmod(0o755)
         if finish:
             finish(staging)
@@ -234,16 +252,16 @@ def _remove_leftovers(out_dir: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _take_spare(out_dir: Path, staging: Path, files: Mapping[str, bytes]) -> dict[str, int]:
-    """Move the spare folder (if any) into `staging`, keeping only the files and folders still wanted;
+def _take_spare(out_dir: Path, staging: Path, wanted: set[str]) -> dict[str, int]:
+    """Move the spare folder (if any) into `staging`, keeping only the `wanted` files and their folders;
     returns the inode of each kept file, by path."""
     spare = spare_path(out_dir)
     if spare.is_symlink() or not spare.is_dir():
         spare.unlink(missing_ok=True)
         return {}
     spare.rename(staging)  # onto the empty folder just made
-    wanted_folders = {parent for name in files for parent in _parents(name)}
-    return _prune(staging, "", set(files), wanted_folders)
+    wanted_folders = {parent for name in wanted for parent in _parents(name)}
+    return _prune(staging, "", wanted, wanted_folders)
 
 
 def _parents(name: str) -> Iterator[str]:

@@ -81,3 +81,17 @@ def test_a_spare_that_is_a_link_is_not_used(tmp_path: Path) -> None:
     assert _tree(out) == {"index.html": b"2"}
     assert _tree(elsewhere) == {"keep.txt": b"mine"}
     assert not spare_path(out).is_symlink()
+
+
+def test_linked_files_are_linked_from_where_they_are(tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    kept = tmp_path / "kept.bin"
+    kept.write_bytes(b"index")
+    for _ in range(3):  # the third build finds the first's folder, holding this very file, as its spare
+        write_site({"index.html": b"1"}, out, linked={"pagefind/part.bin": kept})
+        assert (out / "pagefind/part.bin").stat().st_ino == kept.stat().st_ino
+    other = tmp_path / "other.bin"
+    other.write_bytes(b"new index")
+    write_site({"index.html": b"1"}, out, linked={"pagefind/part.bin": other})
+    assert _tree(out) == {"index.html": b"1", "pagefind/part.bin": b"new index"}
+    assert kept.read_bytes() == b"index"
