@@ -97,6 +97,8 @@ class Cache:
         self.unsaved: dict[str, Any] = {}
         """Entries made since the last `save`: a build that fails writes nothing, not even here."""
         self._secret = _secret(key_file or default_key_file()) if folder is not None else None
+        self._entries_folder: Path | None = None
+        """This version's entries folder, once found safe to use (checked once per build, not per entry)."""
 
     @classmethod
     def in_memory(cls) -> Cache:
@@ -104,6 +106,7 @@ class Cache:
 
     def start_build(self) -> None:
         self.used = set()
+        self._entries_folder = None  # looked at again: `.cache` may have been replaced meanwhile
 
     def get(self, kind: str, key: str) -> Any | None:
         name = f"{kind}-{key}"
@@ -145,6 +148,8 @@ class Cache:
 
     def _entries(self, create: bool = False) -> Path | None:
         """The folder of this version's entries (made when `create`); None when there is none to use."""
+        if self._entries_folder is not None:
+            return self._entries_folder
         if self.folder is None or self._secret is None:
             return None
         entries = self.folder / tool_fingerprint()[:16]
@@ -155,6 +160,8 @@ class Cache:
                 entries.mkdir(parents=True, exist_ok=True)
         except OSError:
             return None
+        if entries.is_dir():
+            self._entries_folder = entries
         return entries
 
     def _read(self, name: str) -> Any | None:
