@@ -158,7 +158,8 @@ def post_text(index: int, ids: list[str]) -> str:
     """Post `index`: its own seeded generator, so every corpus is a prefix of a larger one."""
     rng = random.Random(f"{SEED}-post-{index}")
     picked = rng.sample(ids, 6)
-    date = dt.date(2026, 11, 23) - dt.timedelta(weeks=index)
+    # Weeks rise with their dates, and even N = 5,000 ends in the past (a post dated ahead is refused).
+    date = dt.date(1926, 1, 4) + dt.timedelta(weeks=index)
     front = [
         "---",
         f'title: "Week {index + 1}: {picked[0]} {rng.choice(("leads", "slips", "surprises"))}"',

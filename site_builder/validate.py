@@ -8,7 +8,9 @@ everything that refers to it; of a post that fails, the parts that pass are stil
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import itertools
 import re
 import typing
 from collections.abc import Sequence
@@ -419,11 +421,12 @@ class CrossCheckedPost:
     week: int | None
     picks: dict[str, list[tuple[int, TierPick]]]
     wait_list: list[tuple[int, WaitListPick]]
+    date: dt.date | None = None
 
     @classmethod
     def of(cls, meta: PostFrontMatter) -> CrossCheckedPost:
         picks = {tier_id: list(enumerate(rows)) for tier_id, rows in meta.picks.items()}
-        return cls(meta.week, picks, list(enumerate(meta.wait_list)))
+        return cls(meta.week, picks, list(enumerate(meta.wait_list)), meta.date)
 
     @classmethod
     def salvage(cls, data: Any) -> CrossCheckedPost:
@@ -438,6 +441,9 @@ class CrossCheckedPost:
                 if isinstance(tier_id, str)
             },
             wait_list=_valid_rows(WaitListPick, fields.get("wait_list")),
+            date=date
+            if isinstance(date := fields.get("date"), dt.date) and not isinstance(date, dt.datetime)
+            else None,
         )
 
 
@@ -475,6 +481,20 @@ def _check_posts(loaded: list[tuple[LoadedPost, CrossCheckedPost]], known: Known
                 _check_pick(pick, tier_id, tier, ("picks", tier_id, index), known, report)
         for index, wait in post.wait_list:
             known.model(wait.model, ("wait_list", index, "model"), report)
+    _check_weeks_in_date_order(loaded, problems)
+
+
+def _check_weeks_in_date_order(loaded: list[tuple[LoadedPost, CrossCheckedPost]], problems: list[Problem]) -> None:
+    """Each week dated after the one before: "this week", "last week" and the feed go by week number,
+    so a mistyped year would put a week in the wrong place everywhere."""
+    dated = sorted(
+        ((post.week, post.date, item) for item, post in loaded if post.week is not None and post.date is not None),
+        key=lambda row: row[0],
+    )
+    for (week, date, item), (later_week, later_date, later) in itertools.pairwise(dated):
+        if later_week > week and later_date <= date:
+            message = f"week {later_week} is dated {later_date}, not after week {week} ({date}, {item.file.path})"
+            Reporter(later.file.path, later.front_matter, problems).at(("date",), message)
 
 
 def _check_pick(pick: TierPick, tier_id: str, tier: Tier | None, loc: Loc, known: Known, report: Reporter) -> None:

@@ -759,6 +759,17 @@ def test_front_matter_that_is_not_a_mapping_points_at_its_first_line(make_site: 
     assert_fails(site, f"{POST}:2:1: expected a mapping of keys to values at the top of the file")
 
 
+def test_a_week_dated_before_the_week_it_follows_is_refused_at_its_date(make_site: MakeSite) -> None:
+    # A mistyped year: week 2 would be "this week" on the home page while dated a year before week 1.
+    second = POST_MD.replace("week: 1", "week: 2").replace("date: 2026-01-05", "date: 2025-01-12")
+    site = make_site({"content/posts/week-02.md": second.replace("Week 1 in review", "Week 2")})
+    assert_fails(
+        site,
+        "content/posts/week-02.md:4:1: week 2 is dated 2025-01-12, not after week 1 (2026-01-05, "
+        "content/posts/week-01.md)",
+    )
+
+
 def test_post_links_and_their_targets(make_site: MakeSite) -> None:
     post = POST_MD.replace(
         "Read about [Alpha](model:alpha).", "See [last week](post:week-00) and [this](post:week-01)."
