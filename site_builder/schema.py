@@ -380,7 +380,7 @@ class PostFrontMatter(Strict):
     week: WeekNumber
     """Week number; one post per week."""
     date: dt.date
-    """Publication date (YYYY-MM-DD), after the date of the week before."""
+    """Publication date (YYYY-MM-DD), not before the date of the week before."""
     summary: Text
     """One or two sentences for the home page and the archive."""
     tags: list[Slug] = []

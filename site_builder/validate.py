@@ -485,15 +485,15 @@ def _check_posts(loaded: list[tuple[LoadedPost, CrossCheckedPost]], known: Known
 
 
 def _check_weeks_in_date_order(loaded: list[tuple[LoadedPost, CrossCheckedPost]], problems: list[Problem]) -> None:
-    """Each week dated after the one before: "this week", "last week" and the feed go by week number,
+    """No week dated before the one it follows: "this week", "last week" and the feed go by week number,
     so a mistyped year would put a week in the wrong place everywhere."""
     dated = sorted(
         ((post.week, post.date, item) for item, post in loaded if post.week is not None and post.date is not None),
         key=lambda row: row[0],
     )
     for (week, date, item), (later_week, later_date, later) in itertools.pairwise(dated):
-        if later_week > week and later_date <= date:
-            message = f"week {later_week} is dated {later_date}, not after week {week} ({date}, {item.file.path})"
+        if later_week > week and later_date < date:
+            message = f"week {later_week} is dated {later_date}, before week {week} ({date}, {item.file.path})"
             Reporter(later.file.path, later.front_matter, problems).at(("date",), message)
 
 

@@ -64,7 +64,7 @@ def test_field_docstrings_become_descriptions() -> None:
     assert isinstance(properties, dict)
     assert properties["draft"]["description"].startswith("True while the post is being written")
     assert properties["date"] == {
-        "description": "Publication date (YYYY-MM-DD), after the date of the week before.",
+        "description": "Publication date (YYYY-MM-DD), not before the date of the week before.",
         "format": "date",
         "title": "Date",
         "type": "string",

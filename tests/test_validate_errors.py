@@ -765,9 +765,14 @@ def test_a_week_dated_before_the_week_it_follows_is_refused_at_its_date(make_sit
     site = make_site({"content/posts/week-02.md": second.replace("Week 1 in review", "Week 2")})
     assert_fails(
         site,
-        "content/posts/week-02.md:4:1: week 2 is dated 2025-01-12, not after week 1 (2026-01-05, "
+        "content/posts/week-02.md:4:1: week 2 is dated 2025-01-12, before week 1 (2026-01-05, "
         "content/posts/week-01.md)",
     )
+
+
+def test_two_weeks_may_share_a_date(make_site: MakeSite) -> None:
+    second = POST_MD.replace("week: 1", "week: 2").replace("Week 1 in review", "Week 2")
+    assert make_site({"content/posts/week-02.md": second}).run("check").code == 0
 
 
 def test_post_links_and_their_targets(make_site: MakeSite) -> None:
