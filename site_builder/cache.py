@@ -29,6 +29,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from site_builder.own_files import read_regular
+
 CACHE_DIR = ".cache/site-builder"
 """Under the site's root."""
 DEPENDENCIES = (
@@ -45,6 +47,9 @@ DEPENDENCIES = (
 )
 """Whose versions are part of every key: a new release may parse, validate or render differently."""
 _SIGNATURE_BYTES = 32
+MAX_ENTRY_BYTES = 512 * 1024 * 1024
+"""No entry is bigger (a page is tens of kilobytes, the manifest of 5,000 posts about a megabyte); a
+bigger file, or a link, in the cache folder was not made by a build and is not even read."""
 _SECRET_BYTES = 32
 
 
@@ -168,9 +173,8 @@ class Cache:
         folder = self._entries()
         if folder is None or self._secret is None:
             return None
-        try:
-            data = (folder / name).read_bytes()
-        except OSError:
+        data = read_regular(folder / name, MAX_ENTRY_BYTES)
+        if data is None:
             return None
         signature, payload = data[:_SIGNATURE_BYTES], data[_SIGNATURE_BYTES:]
         expected = hmac.digest(self._secret, name.encode() + payload, "sha256")

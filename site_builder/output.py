@@ -78,7 +78,8 @@ class Output:
         if search:
             chunks = search_index.plan_chunks(self.files, self.digests)
             self.search_keys = {chunk.folder: chunk.key for chunk in chunks}
-            bundles = {chunk.folder: self._unchanged_bundle(chunk) for chunk in chunks}
+            before = self._bundle_files()
+            bundles = {chunk.folder: self._unchanged_bundle(chunk, before.get(chunk.folder, [])) for chunk in chunks}
             kept = {name: self.out_dir / name for names in bundles.values() for name in names}
             fresh = [chunk for chunk in chunks if not bundles[chunk.folder]]
             finish = functools.partial(self._index_search, fresh, chunks, jobs)
@@ -93,13 +94,21 @@ class Output:
         search_index.index_chunks(staging, fresh, jobs)
         search_index.write_bundle_list(staging, chunks)
 
-    def _unchanged_bundle(self, chunk: search_index.Chunk) -> list[str]:
-        """The files of the chunk's bundle in the last build, if it was made from the same pages and
-        every file is still as written (else none: the chunk is indexed again)."""
+    def _bundle_files(self) -> dict[str, list[str]]:
+        """The last build's search files, by the folder of the bundle each belongs to."""
+        bundles: dict[str, list[str]] = {}
+        for name in self.previous.files if self.previous else []:
+            folder = search_index.bundle_of(name)
+            if folder is not None:
+                bundles.setdefault(folder, []).append(name)
+        return bundles
+
+    def _unchanged_bundle(self, chunk: search_index.Chunk, names: list[str]) -> list[str]:
+        """The files of the chunk's bundle in the last build (`names`), if it was made from the same
+        pages and every file is still as written (else none: the chunk is indexed again)."""
         previous = self.previous
         if previous is None or previous.search_keys.get(chunk.folder) != chunk.key:
             return []
-        names = [name for name in previous.files if search_index.bundle_of(name) == chunk.folder]
         return names if names and manifest.all_unchanged(previous, self.out_dir, names) else []
 
     def manifest(self, inputs: str, summary: Summary) -> Manifest:

@@ -23,12 +23,17 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
+from site_builder.own_files import open_regular_for_update, read_regular
 from site_builder.problems import BuildFailed, Problem
 
 LEGACY_MARKER = ".site-builder"
 """Written into the output folder by earlier versions; such a folder still counts as ours."""
+
+
+MARKER_BYTES = 4096
+"""The marker holds three short lines; a bigger file there was not written by a build."""
 
 
 def marker_path(out_dir: Path) -> Path:
@@ -46,11 +51,13 @@ def _identity(folder: Path) -> str:
 def build_token(out_dir: Path) -> str:
     """A token the marker gets afresh from every build that writes the folder: what was recorded of an
     earlier build (say, before a `--no-cache` one) is known to be out of date when it differs."""
-    try:
-        lines = marker_path(out_dir.resolve()).read_text().split("\n")
-    except OSError:
-        return ""
+    lines = _marker_lines(out_dir.resolve())
     return lines[1] if len(lines) > 2 else ""
+
+
+def _marker_lines(out_dir: Path) -> list[str]:
+    data = read_regular(marker_path(out_dir), MARKER_BYTES)
+    return data.decode("utf-8", "replace").split("\n") if data is not None else []
 
 
 def made_by_site_builder(out_dir: Path) -> bool:
@@ -60,18 +67,19 @@ def made_by_site_builder(out_dir: Path) -> bool:
         return False
     if (out / LEGACY_MARKER).is_file():
         return True
-    try:
-        return marker_path(out).read_text().split("\n", 1)[0] == _identity(out)
-    except OSError:
-        return False
+    lines = _marker_lines(out)
+    return bool(lines) and lines[0] == _identity(out)
 
 
 FOREIGN_FOLDER = "output folder exists and was not made by site-builder; remove it or choose another --out"
 
 
 def check_output_folder(out_dir: Path, root: Path, sources: list[Path]) -> None:
-    """Refuse an output folder that would replace the site or its sources, or land inside a source folder."""
+    """Refuse an output folder that would replace the site or its sources, land inside a source folder,
+    or be sent out of the project by a link inside it (a pull request can commit `_site` as one)."""
     out = out_dir.resolve()
+    if _as_written(out_dir).is_relative_to(_as_written(root)) and not out.is_relative_to(root.resolve()):
+        _refuse(out_dir, f"output folder leads through a link to {out.as_posix()}, outside the project; remove it")
     for folder in [root.resolve(), *(source.resolve() for source in sources)]:
         if out == folder or out in folder.parents:
             _refuse(out_dir, f"output folder would replace {folder}; choose another --out")
@@ -82,7 +90,12 @@ def check_output_folder(out_dir: Path, root: Path, sources: list[Path]) -> None:
         _refuse(out_dir, FOREIGN_FOLDER)
 
 
-def _refuse(out_dir: Path, message: str) -> None:
+def _as_written(path: Path) -> Path:
+    """The absolute path, without following links."""
+    return Path(os.path.normpath(path.absolute()))
+
+
+def _refuse(out_dir: Path, message: str) -> NoReturn:
     raise BuildFailed([Problem(str(out_dir), 1, 1, message)])
 
 
@@ -126,7 +139,10 @@ def output_lock(out_dir: Path, shown: Path, wait: float) -> Iterator[None]:
     lock_path = out_dir.parent / f".{out_dir.name}.lock"
     deadline = time.monotonic() + wait
     while True:
-        lock = lock_path.open("a+")
+        handle = open_regular_for_update(lock_path)
+        if handle is None:
+            _refuse(shown, f"{lock_path.name} beside {shown}/ is a link or not a file; remove it")
+        lock = open(handle, "a+", encoding="utf-8")  # noqa: PTH123, SIM115 - a descriptor; closed when the lock ends
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -156,7 +172,7 @@ def _lock_holder(lock: TextIO) -> str:
 
 def _still_in_place(lock: TextIO, lock_path: Path) -> bool:
     try:
-        return os.fstat(lock.fileno()).st_ino == lock_path.stat().st_ino
+        return os.fstat(lock.fileno()).st_ino == lock_path.lstat().st_ino
     except FileNotFoundError:
         return False
 
@@ -210,7 +226,7 @@ def _write_and_swap(
             finish(staging)
         _swap_in(staging, out_dir)
         note = "the folder site-builder last built here; it replaces that folder whole on every build"
-        marker_path(out_dir).write_text(f"{_identity(out_dir)}\n{secrets.token_hex(8)}\n{note}\n")
+        replace_file(marker_path(out_dir), f"{_identity(out_dir)}\n{secrets.token_hex(8)}\n{note}\n".encode())
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -301,12 +317,15 @@ def _swap_in(staging: Path, out_dir: Path) -> None:
         retired.rmdir()
         raise
     _keep_as_spare(retired / out_dir.name, out_dir)
-    retired.rmdir()
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 def _keep_as_spare(folder: Path, out_dir: Path) -> None:
+    """The new site is already in place: a spare that cannot be kept is removed, never an error."""
     spare = spare_path(out_dir)
-    if spare.is_symlink() or spare.exists():
-        shutil.rmtree(folder)  # made by hand meanwhile: left alone, and ours is not kept
-        return
-    folder.rename(spare)
+    try:
+        if spare.is_symlink() or spare.exists():
+            raise FileExistsError(spare)  # made by hand meanwhile: left alone, and ours is not kept
+        folder.rename(spare)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)

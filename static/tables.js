@@ -126,7 +126,8 @@
   // the bundles to merge into the first one (here). Without the list, search the first alone.
   async function mergedBundles(bundle) {
     try {
-      const response = await fetch(`${bundle}chunks.json`);
+      // A deploy may change the chunks: never take the list from the browser cache unchecked.
+      const response = await fetch(`${bundle}chunks.json`, { cache: "no-cache" });
       const list = await response.json();
       return list.merge.map((path) => ({ bundlePath: `${bundle}${path}` }));
     } catch {
