@@ -264,6 +264,28 @@ def test_sticky_headers_stay_on_screen_on_wide_screens(served: Served, page: Pag
     assert header_box["y"] == pytest.approx(0, abs=1), header_box
 
 
+def test_a_second_weeks_wider_leaderboard_stays_inside_its_border(
+    tmp_path_factory: pytest.TempPathFactory, page: Page
+) -> None:
+    """From the second week on, a leaderboard has a "Since last week" column and is wider than the page
+    at 1,280 px: its bordered box grows with it rather than leaving the table sticking out."""
+    root = tmp_path_factory.mktemp("two-weeks")
+    site = copy_frozen_site(root / "site")
+    week_six = (site.root / "content/posts/week-06.md").read_text(encoding="utf-8")
+    # Dated as week 6 is: the tests' pinned today would hold a later date back as scheduled.
+    week_seven = week_six.replace("week: 6", "week: 7")
+    (site.root / "content/posts/week-07.md").write_text(week_seven, encoding="utf-8")
+    with build_and_serve(site, root / "out") as served:
+        page.set_viewport_size({"width": 1280, "height": 900})
+        goto(page, served.url())
+        boxes = page.locator(".table-scroll.scroll-leaderboard")
+        assert boxes.count() == 3
+        for box in boxes.all():
+            widths = box.evaluate("b => [b.getBoundingClientRect().width, b.querySelector('table').scrollWidth]")
+            assert widths[0] >= widths[1], widths
+        assert page.locator("table.leaderboard thead th", has_text="Since last week").count() == 3
+
+
 def test_every_figure_on_a_model_page_has_a_provenance_marker(served: Served, page: Page) -> None:
     goto(page, served.url(MODEL_PAGE))
     # Every table row on the page holds figures (the Sources list is not a table).
