@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,7 +26,7 @@ from pathlib import Path
 from site_builder.cache import digest
 from site_builder.manifest import SEARCH_FOLDER
 from site_builder.problems import BuildFailed, Problem
-from site_builder.write import link_file
+from site_builder.write import link_or_copy, make_parent
 
 MISSING = "search index not built: the pagefind package is not installed (pip install 'pagefind[bin]')"
 
@@ -132,12 +131,8 @@ def _index(executable: str, site_dir: Path, chunk: Chunk, folder: Path) -> str |
     pages = folder / "pages"
     made: set[Path] = set()
     for page in chunk.pages:
-        target = pages / page
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if not link_file(site_dir / page, target):
-            shutil.copyfile(site_dir / page, target)
+        make_parent(pages / page, made)
+        link_or_copy(site_dir / page, pages / page)
     command = [executable, "--site", str(pages), "--output-path", str(folder / "bundle"), "--silent"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode == 0:
@@ -154,9 +149,7 @@ def _move_bundle(made: Path, target: Path, primary: bool) -> None:
         relative = path.relative_to(made)
         if not path.is_file() or not (primary or _part_of_index(relative)):
             continue
-        if (target / relative).parent not in folders:
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            folders.add((target / relative).parent)
+        make_parent(target / relative, folders)
         path.rename(target / relative)
 
 

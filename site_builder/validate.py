@@ -434,25 +434,26 @@ class CrossCheckedPost:
         fields = data if isinstance(data, dict) else {}
         picks = fields.get("picks")
         return cls(
-            week=_valid_week(fields.get("week")),
+            week=_valid(_WEEK, fields.get("week")),
             picks={
                 tier_id: _valid_rows(TierPick, rows)
                 for tier_id, rows in (picks.items() if isinstance(picks, dict) else [])
                 if isinstance(tier_id, str)
             },
             wait_list=_valid_rows(WaitListPick, fields.get("wait_list")),
-            date=date
-            if isinstance(date := fields.get("date"), dt.date) and not isinstance(date, dt.datetime)
-            else None,
+            date=_valid(_DATE, fields.get("date")),
         )
 
 
 _WEEK: TypeAdapter[int] = TypeAdapter(WeekNumber)
+_DATE: TypeAdapter[dt.date] = TypeAdapter(dt.date)
+Valid = TypeVar("Valid")
 
 
-def _valid_week(value: Any) -> int | None:
+def _valid(adapter: TypeAdapter[Valid], value: Any) -> Valid | None:
+    """`value` if it passes `adapter` as strictly as the schema checks it, else None."""
     try:
-        return _WEEK.validate_python(value, strict=True)
+        return adapter.validate_python(value, strict=True)
     except ValidationError:
         return None
 

@@ -186,10 +186,21 @@ def _make_way(staging: Path, relative: str, present: Mapping[str, int], existing
             return True
         # The spare's file may be the very file the live site links to: never write into it.
         target.unlink()
-    elif target.parent not in made:
+    else:
+        make_parent(target, made)
+    return False
+
+
+def make_parent(target: Path, made: set[Path]) -> None:
+    """Make the folder `target` goes into, once however many files go there (`made` remembers)."""
+    if target.parent not in made:
         target.parent.mkdir(parents=True, exist_ok=True)
         made.add(target.parent)
-    return False
+
+
+def link_or_copy(existing: Path, target: Path) -> None:
+    if not link_file(existing, target):
+        shutil.copyfile(existing, target)
 
 
 def spare_path(out_dir: Path) -> Path:
@@ -211,16 +222,14 @@ def _write_and_swap(
         made: set[Path] = set()
         for relative, body in files.items():
             existing = keep(relative)
-            if not _make_way(staging, relative, present, existing, made) and not link_file(
-                existing, staging / relative
-            ):
+            if _make_way(staging, relative, present, existing, made):
+                continue
+            if not link_file(existing, staging / relative):
                 (staging / relative).write_bytes(body)
                 written += 1
-        for relative, existing in linked.items():
-            if not _make_way(staging, relative, present, existing, made) and not link_file(
-                existing, staging / relative
-            ):
-                shutil.copyfile(existing, staging / relative)
+        for relative, source in linked.items():
+            if not _make_way(staging, relative, present, source, made):
+                link_or_copy(source, staging / relative)
         staging.chmod(0o755)
         if finish:
             finish(staging)
