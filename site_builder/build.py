@@ -62,14 +62,15 @@ def check_site(
     listing every problem.
     """
     times = times or StageTimes()
+    memo = cache.memo if cache else None
     with times.stage("load"):
         loaded = load_content(project.content_dir, project.root, jobs, cache)
     with times.stage("validate"):
-        selection = select_posts(loaded, validate_content(loaded, base_url, jobs, cache), schedule)
+        selection = select_posts(loaded, validate_content(loaded, base_url, jobs, cache), schedule, memo)
     with times.stage("merge"):
-        data = merge(selection.content)
+        data = merge(selection.content, memo)
         urls = Urls(base_url or selection.content.site.base_url)
-        plan = plan_site(data, urls)
+        plan = plan_site(data, urls, memo)
         broken = body_link_problems(data.content.posts, planned_files(plan, urls, project.static_dir), urls)
         if broken:
             raise BuildFailed(broken)

@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from site_builder.memo import Memo
 from site_builder.own_files import read_regular
 
 CACHE_DIR = ".cache/site-builder"
@@ -104,6 +105,8 @@ class Cache:
         self._secret = _secret(key_file or default_key_file()) if folder is not None else None
         self._entries_folder: Path | None = None
         """This version's entries folder, once found safe to use (checked once per build, not per entry)."""
+        self.memo = Memo()
+        """What was made from unchanged objects, by their identity: `serve`'s next build finds it there."""
 
     @classmethod
     def in_memory(cls) -> Cache:
@@ -140,6 +143,7 @@ class Cache:
         never grows beyond about one site's worth."""
         self.save()
         self.memory = {name: value for name, value in self.memory.items() if name in self.used}
+        self.memo.end_build()
         folder = self._entries()
         if folder is None or not folder.is_dir():
             return

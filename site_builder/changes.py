@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from site_builder.lock import ShownRow, ShownWaitRow
+from site_builder.memo import Memo, call
 from site_builder.merge import Week
 
 Move = Literal["new", "up", "down", "same"]
@@ -64,9 +65,12 @@ class WeekChanges:
     """None for the first week."""
 
 
-def changes_by_week(weeks: list[Week]) -> dict[str, WeekChanges]:
+def changes_by_week(weeks: list[Week], memo: Memo | None = None) -> dict[str, WeekChanges]:
     """For each post id, its week compared with the week before (weeks are oldest first)."""
-    return {week.post.id: week_changes(week, weeks[index - 1] if index else None) for index, week in enumerate(weeks)}
+    return {
+        week.post.id: call(memo, week_changes, week, weeks[index - 1] if index else None)
+        for index, week in enumerate(weeks)
+    }
 
 
 def week_changes(week: Week, previous: Week | None) -> WeekChanges:

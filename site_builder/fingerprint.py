@@ -20,21 +20,22 @@ from pydantic import BaseModel
 from site_builder.cache import digest
 from site_builder.content import Model, Post
 from site_builder.load import SourceFile
+from site_builder.memo import Remembered
 
 
 class Unknown(TypeError):
     """A value this walk cannot describe; the page is rendered afresh every time."""
 
 
-def fingerprint(value: object, memo: dict[int, str] | None = None) -> str:
+def fingerprint(value: object, memo: Remembered | None = None) -> str:
     """The digest of `value`; `memo` (by object identity) lets many pages that share a week or a row
-    describe it once. Only pass one while every value it has seen is alive and unchanged."""
+    describe it once, and `serve`'s next build find it again. Values it holds must never change."""
     parts: list[str] = []
-    _describe(value, parts, {} if memo is None else memo)
+    _describe(value, parts, Remembered() if memo is None else memo)
     return digest(*parts)
 
 
-def _describe(value: object, parts: list[str], memo: dict[int, str]) -> None:
+def _describe(value: object, parts: list[str], memo: Remembered) -> None:
     kind = type(value)
     describe = _DESCRIBERS.get(kind)
     if describe is None:
@@ -42,7 +43,7 @@ def _describe(value: object, parts: list[str], memo: dict[int, str]) -> None:
     describe(value, parts, memo)
 
 
-Describe = Callable[[Any, list[str], dict[int, str]], None]
+Describe = Callable[[Any, list[str], Remembered], None]
 _DESCRIBERS: dict[type, Describe] = {}
 """How each type met so far is described (a pure function of the type, so safe to share)."""
 
@@ -80,48 +81,49 @@ def _describer(kind: type) -> Describe:
     return _unknown
 
 
-def _describe_sequence(value: list[object] | tuple[object, ...], parts: list[str], memo: dict[int, str]) -> None:
+def _describe_sequence(value: list[object] | tuple[object, ...], parts: list[str], memo: Remembered) -> None:
     parts.append(f"[{len(value)}")
     for item in value:
         _describe(item, parts, memo)
 
 
-def _describe_mapping(value: Mapping[object, object], parts: list[str], memo: dict[int, str]) -> None:
+def _describe_mapping(value: Mapping[object, object], parts: list[str], memo: Remembered) -> None:
     parts.append(f"{{{len(value)}")
     for key, item in value.items():
         _describe(key, parts, memo)
         _describe(item, parts, memo)
 
 
-def _describe_set(value: set[object] | frozenset[object], parts: list[str], memo: dict[int, str]) -> None:
+def _describe_set(value: set[object] | frozenset[object], parts: list[str], memo: Remembered) -> None:
     described = sorted(fingerprint(item, memo) for item in value)
     parts.append(f"{{set {len(described)} " + " ".join(described))
 
 
-def _remembered(make: Callable[[Any, dict[int, str]], str]) -> Describe:
+def _remembered(make: Callable[[Any, Remembered], str]) -> Describe:
     """A record or row by one digest, made once per object however many pages show it."""
 
-    def describe(value: object, parts: list[str], memo: dict[int, str]) -> None:
-        known = memo.get(id(value))
+    def describe(value: object, parts: list[str], memo: Remembered) -> None:
+        known = memo.get(value)
         if known is None:
-            known = memo[id(value)] = make(value, memo)
+            known = make(value, memo)
+            memo.put(value, known)
         parts.append(known)
 
     return describe
 
 
-def _unknown(value: object, parts: list[str], memo: dict[int, str]) -> None:
+def _unknown(value: object, parts: list[str], memo: Remembered) -> None:
     raise Unknown(f"cannot fingerprint a {type(value).__qualname__}")
 
 
-def _fields(value: object, names: list[str], memo: dict[int, str]) -> list[str]:
+def _fields(value: object, names: list[str], memo: Remembered) -> list[str]:
     parts = [type(value).__qualname__]
     for name in names:
         _describe(getattr(value, name), parts, memo)
     return parts
 
 
-def _model_digest(value: BaseModel, memo: dict[int, str]) -> str:
+def _model_digest(value: BaseModel, memo: Remembered) -> str:
     """A pydantic model by its JSON (written in Rust, so quick), or field by field when it has none."""
     try:
         return digest(type(value).__qualname__, value.model_dump_json())

@@ -9,12 +9,13 @@ The same rules run in the browser (static/fit.js) over the data written by `fit_
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from site_builder.content import Content, Model
+from site_builder.content import Model
 from site_builder.problems import Problem
-from site_builder.schema import Attention, Device, Estimation, ModelRecord
+from site_builder.schema import Attention, Device, Estimation, HardwareFile, ModelRecord
 
 GB = 1e9
 """Sizes are in decimal gigabytes, as records write them."""
@@ -160,10 +161,10 @@ def _gb(gb: float) -> str:
     return f"{gb:.0f} GB" if gb >= 10 else f"{gb:.1f} GB"
 
 
-def entries(content: Content, estimation: Estimation) -> list[Entry]:
+def entries(models: Iterable[Model], estimation: Estimation) -> list[Entry]:
     """Every quantization and memory row of every model, in model order."""
     found = []
-    for model in content.models.values():
+    for model in models:
         record = model.record
         kv = kv_shape(record.attention) if record.attention else None
         for index, quant in enumerate(record.quantizations):
@@ -284,12 +285,12 @@ def estimated_vram(model: Model, format_name: str | None, estimation: Estimation
     return Need(weights.gb + extra + estimation.compute_buffer_gb, estimated=True, kv_included=kv is not None)
 
 
-def plausibility_warnings(content: Content) -> list[Problem]:
+def plausibility_warnings(models: Iterable[Model], hardware: HardwareFile | None) -> list[Problem]:
     """A `check` warning at each reported figure that the estimate says cannot be right."""
-    if content.hardware is None:
+    if hardware is None:
         return []
     warnings = []
-    for entry in entries(content, content.hardware.estimation):
+    for entry in entries(models, hardware.estimation):
         if entry.flag is None:
             continue
         model = entry.model

@@ -99,7 +99,7 @@ class FitView:
         self.urls = urls
         self.reads = reads or Reads()
         """Notes the records each page reads through this view, for the page cache."""
-        self._entries = entries(content, hardware.estimation)
+        self._entries = entries(content.models.values(), hardware.estimation)
         self.verdict_words = VERDICT_WORDS
         self.default_context = DEFAULT_CONTEXT
 

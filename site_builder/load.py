@@ -81,7 +81,9 @@ def load_content(content_dir: Path, root: Path, jobs: int = 1, cache: Cache | No
     refused = _check_entries(content_dir, root, problems)
     site: LoadedYaml | None = None
     if SITE_FILE not in refused:
-        site, site_problems = read_file(Reading(root, _megabytes(DEFAULT_MAX_FILE_SIZE_MB)), content_dir / SITE_FILE)
+        site, site_problems = read_file(
+            Reading(root, _megabytes(DEFAULT_MAX_FILE_SIZE_MB)), content_dir / SITE_FILE, cache
+        )
         problems.extend(site_problems)
     folders = Folders(content_dir, root, Reading(root, _size_limit(site)), refused, jobs, problems, cache)
     model_paths, models = folders.read(MODELS_DIR, ".yaml", parse_yaml)
@@ -89,7 +91,7 @@ def load_content(content_dir: Path, root: Path, jobs: int = 1, cache: Cache | No
     _, locks = folders.read(FROZEN_DIR, ".yaml", parse_yaml)
     hardware: LoadedYaml | None = None
     if (content_dir / HARDWARE_FILE).exists() and HARDWARE_FILE not in refused:
-        hardware, hardware_problems = read_file(folders.reading, content_dir / HARDWARE_FILE)
+        hardware, hardware_problems = read_file(folders.reading, content_dir / HARDWARE_FILE, cache)
         problems.extend(hardware_problems)
     return LoadedContent(
         site=site,
@@ -234,12 +236,13 @@ def _read_text(path: Path, root: Path, limit: SizeLimit, problems: list[Problem]
     return None
 
 
-def read_file(reading: Reading, path: Path) -> tuple[LoadedYaml | None, list[Problem]]:
-    """One YAML file outside the folders (site.yaml, hardware.yaml): read and parsed here."""
+def read_file(reading: Reading, path: Path, cache: Cache | None = None) -> tuple[LoadedYaml | None, list[Problem]]:
+    """One YAML file outside the folders (site.yaml, hardware.yaml): read here, parsed or taken from `cache`."""
     file, text, problems = reading.text(path)
     if file is None or text is None:
         return None, problems
-    loaded, parse_problems = parse_yaml(None, (file, text))
+    key = digest(file.path, file.digest)
+    [(loaded, parse_problems)], _ = cached_map(cache, "read", parse_yaml, None, [(file, text)], [key], jobs=1)
     return loaded, problems + parse_problems
 
 

@@ -7,14 +7,25 @@ and records say otherwise, the merge reports a warning instead of changing the w
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from site_builder.content import Content, Lock, Model, Post
 from site_builder.figures import Speed
 from site_builder.fit import plausibility_warnings
 from site_builder.lock import ShownBenchmark, ShownRow, ShownWaitRow, WeekLock, drifts
+from site_builder.memo import Memo, call
 from site_builder.problems import Problem
-from site_builder.schema import Benchmark, MemoryNeed, Quantization, SiteConfig, Tier, TierPick, WaitListPick
+from site_builder.schema import (
+    Benchmark,
+    HardwareFile,
+    MemoryNeed,
+    Quantization,
+    SiteConfig,
+    Tier,
+    TierPick,
+    WaitListPick,
+)
 
 
 @dataclass(frozen=True)
@@ -108,17 +119,36 @@ class SiteData:
         return [week for week in self.weeks if week.post.status == "published"]
 
 
-def merge(content: Content) -> SiteData:
+def merge(content: Content, memo: Memo | None = None) -> SiteData:
+    """Each post's week, oldest first; with a `memo` (`serve`), a week whose post, lock, site and
+    picked records are the very objects of the last build is that build's week."""
     weeks: list[Week] = []
     warnings: list[Problem] = []
     for post in content.posts:
-        live = lock_of(leaderboard_for(post, content))
-        lock = content.locks.get(post.id)
-        if lock is not None:
-            warnings += _drift_warnings(post, lock, live, content.site)
-        weeks.append(_week(post, lock.week if lock else live, content.site, frozen=lock is not None))
-    warnings += plausibility_warnings(content)
+        picked = tuple(content.models[model_id] for model_id in _picked_ids(post))
+        week, drift = call(memo, _merged_week, post, content.locks.get(post.id), content.site, picked)
+        weeks.append(week)
+        warnings += drift
+    warnings += call(memo, _plausibility_warnings, tuple(content.models.values()), content.hardware)
     return SiteData(content, weeks, _appearances(content, weeks), warnings)
+
+
+def _picked_ids(post: Post) -> list[str]:
+    picks = [pick.model for tier_picks in post.meta.picks.values() for pick in tier_picks]
+    return picks + [pick.model for pick in post.meta.wait_list]
+
+
+def _merged_week(
+    post: Post, lock: Lock | None, site: SiteConfig, picked: tuple[Model, ...]
+) -> tuple[Week, list[Problem]]:
+    """The week as readers see it, and where its lock and today's records disagree."""
+    live = lock_of(_leaderboard(post, {model.id: model for model in picked}, site))
+    drift = _drift_warnings(post, lock, live, site) if lock is not None else []
+    return _week(post, lock.week if lock else live, site, frozen=lock is not None), drift
+
+
+def _plausibility_warnings(models: tuple[Model, ...], hardware: HardwareFile | None) -> list[Problem]:
+    return plausibility_warnings(models, hardware)
 
 
 def lock_of(board: Leaderboard) -> WeekLock:
@@ -188,16 +218,20 @@ def _drift_warnings(post: Post, lock: Lock, live: WeekLock, site: SiteConfig) ->
 
 
 def leaderboard_for(post: Post, content: Content) -> Leaderboard:
+    return _leaderboard(post, content.models, content.site)
+
+
+def _leaderboard(post: Post, models: Mapping[str, Model], site: SiteConfig) -> Leaderboard:
     tables = [
-        TierTable(tier, [_row(pick, tier.id, content) for pick in post.meta.picks.get(tier.id, [])])
-        for tier in content.site.ordered_tiers()
+        TierTable(tier, [_row(pick, tier.id, models) for pick in post.meta.picks.get(tier.id, [])])
+        for tier in site.ordered_tiers()
     ]
-    wait_list = [_wait_row(pick, content) for pick in post.meta.wait_list]
+    wait_list = [_wait_row(pick, models) for pick in post.meta.wait_list]
     return Leaderboard(post, tables, wait_list)
 
 
-def _row(pick: TierPick, tier_id: str, content: Content) -> LeaderboardRow:
-    model = content.models[pick.model]
+def _row(pick: TierPick, tier_id: str, models: Mapping[str, Model]) -> LeaderboardRow:
+    model = models[pick.model]
     quant = model.quantization_for(pick.quant, tier_id)
     record_speed = quant.speed if quant else None
     return LeaderboardRow(
@@ -222,8 +256,8 @@ def smallest_usable_memory(model: Model) -> MemoryNeed | None:
     return min(usable, key=lambda need: need.memory.gb, default=None)
 
 
-def _wait_row(pick: WaitListPick, content: Content) -> WaitRow:
-    model = content.models[pick.model]
+def _wait_row(pick: WaitListPick, models: Mapping[str, Model]) -> WaitRow:
+    model = models[pick.model]
     return WaitRow(model, smallest_usable_memory(model), pick.why)
 
 

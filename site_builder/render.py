@@ -31,6 +31,7 @@ from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
 from site_builder.json_schemas import schema_files
 from site_builder.links import LinkTracer
+from site_builder.memo import Memo
 from site_builder.merge import SiteData
 from site_builder.parallel import cached_map
 from site_builder.problems import BuildFailed, Problem, display_path
@@ -69,10 +70,10 @@ class RenderedSite:
     """Finds the template line of each link on a page, for the link check to report."""
 
 
-def plan_pages(data: SiteData, urls: Urls) -> list[Page]:
+def plan_pages(data: SiteData, urls: Urls, memo: Memo | None = None) -> list[Page]:
     content = data.content
     current = data.current
-    changes = changes_by_week(data.weeks)
+    changes = changes_by_week(data.weeks, memo)
     now = {"leaderboard": current, "changes": changes[current.post.id] if current else None}
     pages = [Page("home page", urls.home(), "home.html", now)]
     tables = {table.tier.id: table for table in current.tiers} if current else {}
@@ -160,7 +161,7 @@ def page_keys(renderer: PageRenderer, cache: Cache | None = None) -> list[str]:
     closures = template_closures(renderer.environment, renderer.templates_dir, cache)
     shared = site_wide_inputs(renderer)
     keys = []
-    memo: dict[int, str] = {}
+    memo = cache.memo.fingerprints if cache else None
     for page in renderer.pages:
         try:
             keys.append(digest(shared, closures.get(page.template, ""), fingerprint(page, memo)))
@@ -255,10 +256,10 @@ class SitePlan:
     """The link-preview image every page names (its file is among `generated`)."""
 
 
-def plan_site(data: SiteData, urls: Urls) -> SitePlan:
+def plan_site(data: SiteData, urls: Urls, memo: Memo | None = None) -> SitePlan:
     social, social_files = social_image(data, urls)
     generated = {**fit_files(data, urls), **feed_files(data, urls), **download_files(data, urls), **social_files}
-    return SitePlan(plan_pages(data, urls), generated, social)
+    return SitePlan(plan_pages(data, urls, memo), generated, social)
 
 
 def planned_files(plan: SitePlan, urls: Urls, static_dir: Path) -> set[str]:

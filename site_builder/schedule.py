@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from site_builder.memo import Memo, call
 from site_builder.problems import BuildFailed, Problem
 
 if TYPE_CHECKING:  # only named in annotations: `site-builder build` with nothing to do imports little
@@ -45,10 +46,10 @@ def today_from_environment(environ: Mapping[str, str]) -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-def select_posts(loaded: LoadedContent, content: Content, schedule: Schedule) -> Selection:
+def select_posts(loaded: LoadedContent, content: Content, schedule: Schedule, memo: Memo | None = None) -> Selection:
     """Mark each post published, draft or scheduled; refuse far-future dates and links to left-out posts."""
     problems: list[Problem] = []
-    posts = [dataclasses.replace(post, status=status_of(post, schedule.today)) for post in content.posts]
+    posts = [call(memo, _with_status, post, status_of(post, schedule.today)) for post in content.posts]
     _check_far_future(loaded, content, schedule.today, problems)
     unpublished = [post for post in posts if post.status != "published"]
     if not schedule.include_unpublished:
@@ -57,6 +58,10 @@ def select_posts(loaded: LoadedContent, content: Content, schedule: Schedule) ->
     if problems:
         raise BuildFailed(problems)
     return Selection(dataclasses.replace(content, posts=posts), unpublished, schedule.include_unpublished)
+
+
+def _with_status(post: Post, status: Literal["published", "draft", "scheduled"]) -> Post:
+    return dataclasses.replace(post, status=status)
 
 
 def status_of(post: Post, today: dt.date) -> Literal["published", "draft", "scheduled"]:

@@ -13,7 +13,7 @@ import difflib
 import itertools
 import re
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -25,6 +25,7 @@ from site_builder.content import Content, Lock, Model, Post, row_name, unknown
 from site_builder.load import LoadedContent, LoadedPost, LoadedYaml
 from site_builder.lock import WeekLock
 from site_builder.markdown import CheckedBody, LinkProblem, check_body, knows_name
+from site_builder.memo import Memo, call
 from site_builder.parallel import cached_map
 from site_builder.problems import BuildFailed, Problem
 from site_builder.schema import (
@@ -48,6 +49,7 @@ from site_builder.urls import Urls
 from site_builder.yaml_source import Loc, YamlDocument
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+Result = TypeVar("Result")
 _SLUG = re.compile(SLUG_PATTERN)
 
 
@@ -99,10 +101,11 @@ def validate_content(
     kept for rendering, with site links made from `base_url` (else the one in site.yaml).
     """
     problems = list(loaded.problems)
-    site = _parse(SiteConfig, loaded.site, problems) if loaded.site else None
+    memo = cache.memo if cache else None
+    site = _parse(SiteConfig, loaded.site, problems, memo) if loaded.site else None
     if site is not None and loaded.site is not None:
         _check_site(site, _reporter(loaded.site, problems))
-    models = {model.id: model for model in (_model(item, problems) for item in loaded.models) if model}
+    models = {model.id: model for model in (_model(item, problems, memo) for item in loaded.models) if model}
     known = Known(
         tiers={tier.id: tier for tier in site.tiers} if site else None,
         source_ids={source.id for source in site.sources} if site else None,
@@ -114,7 +117,7 @@ def validate_content(
     for item in loaded.models:
         if item.file.id in models:
             _check_record(models[item.file.id].record, known, _reporter(item, problems))
-    metas = [_post_meta(item, problems) for item in loaded.posts]
+    metas = [_post_meta(item, problems, memo) for item in loaded.posts]
     urls = Urls(base_url or site.base_url) if site else None
     bodies = _check_bodies(loaded.posts, metas, urls, known, jobs, cache)
     for post, body in zip(loaded.posts, bodies, strict=True):
@@ -124,14 +127,12 @@ def validate_content(
         for item, meta in zip(loaded.posts, metas, strict=True)
     ]
     _check_posts(picks, known, problems)
-    locks = {lock.file.id: lock for lock in (_lock(item, known, problems) for item in loaded.locks) if lock}
-    hardware = _hardware(loaded.hardware, known, problems) if loaded.hardware else None
+    locks = {lock.file.id: lock for lock in (_lock(item, known, problems, memo) for item in loaded.locks) if lock}
+    hardware = _hardware(loaded.hardware, known, problems, memo) if loaded.hardware else None
     if problems or site is None:
         raise BuildFailed(problems)
     posts = [
-        Post(
-            item.file.id, item.file, meta, item.body_first_line, body.html, body.post_links, site_links=body.site_links
-        )
+        call(memo, _post, item, meta, body)
         for item, meta, body in zip(loaded.posts, metas, bodies, strict=True)
         if meta
     ]
@@ -139,9 +140,9 @@ def validate_content(
     return Content(site=site, models=dict(sorted(models.items())), posts=posts, locks=locks, hardware=hardware)
 
 
-def _hardware(item: LoadedYaml, known: Known, problems: list[Problem]) -> HardwareFile | None:
+def _hardware(item: LoadedYaml, known: Known, problems: list[Problem], memo: Memo | None) -> HardwareFile | None:
     """`hardware.yaml`: its sources must exist and device ids and format names be unique."""
-    hardware = _parse(HardwareFile, item, problems)
+    hardware = _parse(HardwareFile, item, problems, memo)
     if hardware is None:
         return None
     report = _reporter(item, problems)
@@ -169,8 +170,23 @@ def _reporter(item: LoadedYaml, problems: list[Problem]) -> Reporter:
     return Reporter(item.file.path, item.document, problems)
 
 
-def _parse(schema: type[ModelT], item: LoadedYaml, problems: list[Problem]) -> ModelT | None:
-    return parse_document(schema, item.file.path, item.document, problems)
+def _parse(schema: type[ModelT], item: LoadedYaml, problems: list[Problem], memo: Memo | None = None) -> ModelT | None:
+    """The file as `schema`, or None; with `memo`, the last build's object if the file is the same object."""
+    return _reported(memo, problems, _parsed, schema, item)
+
+
+def _reported(
+    memo: Memo | None, problems: list[Problem], check: Callable[..., tuple[Result, list[Problem]]], *args: Any
+) -> Result:
+    """What `check(*args)` made (or, with `memo`, made for the same objects before); its problems join `problems`."""
+    result, found = call(memo, check, *args)
+    problems.extend(found)
+    return result
+
+
+def _parsed(schema: type[ModelT], item: LoadedYaml) -> tuple[ModelT | None, list[Problem]]:
+    problems: list[Problem] = []
+    return parse_document(schema, item.file.path, item.document, problems), problems
 
 
 def parse_document(schema: type[ModelT], path: str, document: YamlDocument, problems: list[Problem]) -> ModelT | None:
@@ -241,15 +257,34 @@ def _check_file_id(file_id: str, path: str, problems: list[Problem]) -> None:
         problems.append(Problem(path, 1, 1, message))
 
 
-def _model(item: LoadedYaml, problems: list[Problem]) -> Model | None:
+def _model(item: LoadedYaml, problems: list[Problem], memo: Memo | None = None) -> Model | None:
+    """The file's record (with `memo`, the last build's if the file is the same object), or None."""
+    return _reported(memo, problems, _model_of, item)
+
+
+def _model_of(item: LoadedYaml) -> tuple[Model | None, list[Problem]]:
+    problems: list[Problem] = []
     _check_file_id(item.file.id, item.file.path, problems)
     record = _parse(ModelRecord, item, problems)
-    return Model(item.file.id, item.file, record, item.document) if record and _valid_file_id(item.file.id) else None
+    model = Model(item.file.id, item.file, record, item.document) if record and _valid_file_id(item.file.id) else None
+    return model, problems
 
 
-def _post_meta(item: LoadedPost, problems: list[Problem]) -> PostFrontMatter | None:
+def _post_meta(item: LoadedPost, problems: list[Problem], memo: Memo | None = None) -> PostFrontMatter | None:
+    """The post's front matter (with `memo`, the last build's if the file is the same object), or None."""
+    return _reported(memo, problems, _post_meta_of, item)
+
+
+def _post_meta_of(item: LoadedPost) -> tuple[PostFrontMatter | None, list[Problem]]:
+    problems: list[Problem] = []
     _check_file_id(item.file.id, item.file.path, problems)
-    return parse_document(PostFrontMatter, item.file.path, item.front_matter, problems)
+    return parse_document(PostFrontMatter, item.file.path, item.front_matter, problems), problems
+
+
+def _post(item: LoadedPost, meta: PostFrontMatter, body: CheckedBody) -> Post:
+    return Post(
+        item.file.id, item.file, meta, item.body_first_line, body.html, body.post_links, site_links=body.site_links
+    )
 
 
 def _check_bodies(
@@ -291,12 +326,12 @@ def _located(item: LoadedPost, found: LinkProblem) -> Problem:
     return Problem(item.file.path, line, found.position.column, found.message)
 
 
-def _lock(item: LoadedYaml, known: Known, problems: list[Problem]) -> Lock | None:
+def _lock(item: LoadedYaml, known: Known, problems: list[Problem], memo: Memo | None) -> Lock | None:
     report = _reporter(item, problems)
     if item.file.id not in known.post_ids:
         no_post = unknown("post", item.file.id, known.post_ids, "posts in content/posts/")
         problems.append(Problem(item.file.path, 1, 1, f"{no_post}; a lock file is named after its post"))
-    week = _parse(WeekLock, item, problems)
+    week = _parse(WeekLock, item, problems, memo)
     if week is None:
         return None
     refresh = f"restore it, or run `site-builder freeze --refresh {item.file.id}`"
@@ -316,7 +351,7 @@ def _lock(item: LoadedYaml, known: Known, problems: list[Problem]) -> Lock | Non
     for index, wait in enumerate(week.wait_list):
         _check_locked_model(wait.model, ("wait_list", index, "model"), known, report, refresh)
         _check_locked_source(wait.memory_source, ("wait_list", index, "memory_source"), known, report, refresh)
-    return Lock(item.file, item.document, week)
+    return call(memo, Lock, item.file, item.document, week)
 
 
 def _check_locked_model(model_id: str, loc: Loc, known: Known, report: Reporter, refresh: str) -> None:

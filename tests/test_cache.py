@@ -5,6 +5,7 @@ Nothing here measures time; `scripts/benchmark` does.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from site_builder import cache as cache_module
 from site_builder.cache import CACHE_DIR, Cache
 from site_builder.manifest import Summary
 from site_builder.project import Project
-from site_builder.schedule import Schedule
+from site_builder.schedule import Schedule, today_from_environment
 
 MODEL_PAGES = {
     f"models/{model}/index.html"
@@ -259,3 +260,35 @@ def test_a_cache_folder_that_is_a_link_out_of_the_site_is_not_used(frozen_site: 
     assert frozen_site.run("build").code == 0
     assert list(elsewhere.iterdir()) == []
     assert frozen_site.run("build").out.startswith("Wrote 16 pages")  # nothing cached, so a full build
+
+
+def test_one_cache_kept_through_a_run_of_edits_builds_what_a_cold_build_does(frozen_site: FixtureSite) -> None:
+    """As `serve` keeps it: what a build made from files that did not change is found again by identity."""
+    cache, project = Cache.in_memory(), Project.at(frozen_site.root)
+    schedule = Schedule(today_from_environment(os.environ))
+
+    def build_both_ways(after: str) -> None:
+        pipeline.build(project, frozen_site.root / "_site", schedule, cache=cache)
+        assert frozen_site.run("build", "--no-cache", "--out", "cold").code == 0
+        assert output_of(frozen_site, "_site") == output_of(frozen_site, "cold"), f"differs after {after}"
+
+    build_both_ways("the first build")
+    assert frozen_site.run("freeze").code == 0
+    build_both_ways("freezing the week")
+    week_07 = frozen_site.root / "content/posts/week-07.md"
+    week_07.write_text(
+        (frozen_site.root / "content/posts/week-06.md").read_text(encoding="utf-8").replace("week: 6", "week: 7"),
+        encoding="utf-8",
+    )
+    build_both_ways("adding a week")
+    edits = {
+        **EDITS,
+        "a pick of a frozen week": ("content/posts/week-06.md", "Scores 59.2%", "Scored 59.2%"),
+        "a pick of a live week": ("content/posts/week-07.md", "speed: 20-25 t/s", "speed: 21-25 t/s"),
+        "a lock file": ("content/frozen/week-06.yaml", "why: ", "why: Locked, "),
+    }
+    for what, change in edits.items():
+        edit(frozen_site, *change)
+        build_both_ways(what)
+    week_07.unlink()
+    build_both_ways("removing a week")

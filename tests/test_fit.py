@@ -205,7 +205,7 @@ def test_usable_vram_pools_a_share_of_several_cards_minus_a_reserve_each() -> No
 def test_verdicts_by_hand(make_site: MakeSite) -> None:
     content = fit_content(make_site)
     constants = estimation()
-    found = {(entry.model.id, entry.format): entry for entry in entries(content, constants)}
+    found = {(entry.model.id, entry.format): entry for entry in entries(content.models.values(), constants)}
     dense_4bit = found[("dense", "4-bit")]  # reported 14.1 GB, no estimate
     assert verdict(dense_4bit, Setup(vram_gb=24), constants) == "fits"
     assert verdict(dense_4bit, Setup(vram_gb=12, ram_gb=32), constants) == "offload"

@@ -190,7 +190,8 @@ def test_the_script_reaches_the_builds_verdicts(served: Served, page: Page, setu
     content = check(Project.at(REPO))
     assert content.hardware is not None
     expected = [
-        verdict(entry, setup, content.hardware.estimation) for entry in entries(content, content.hardware.estimation)
+        verdict(entry, setup, content.hardware.estimation)
+        for entry in entries(content.models.values(), content.hardware.estimation)
     ]
     query = f"vram={setup.vram_gb:g}&gpus={setup.gpus}&ram={setup.ram_gb:g}&ctx={setup.context}&kv=f16"
     goto(page, served.url(f"fit/?{query}"))
@@ -258,7 +259,7 @@ def test_each_verdict_names_the_hardware_its_figures_were_reported_on(served: Se
     assert content.hardware is not None
     expected = [
         f"{entry.format} on {entry.hardware}" if entry.hardware else entry.format
-        for entry in entries(content, content.hardware.estimation)
+        for entry in entries(content.models.values(), content.hardware.estimation)
     ]
     goto(page, served.url("fit/?vram=24"))
     cells = page.locator("#fit-results tbody td[data-label='Format']")

@@ -1,0 +1,71 @@
+"""What one build made, found again by the next in the same process (`serve`).
+
+A file that did not change comes back from the cache as the very same object, so whatever is made
+from unchanged objects alone can be found by their identity, without looking inside them: a save
+then costs what it touched, not what the site holds. Every object a result was found by is kept
+alive with it, so its identity cannot pass to another object; they must never change (content and
+merged weeks are frozen dataclasses and models).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+Result = TypeVar("Result")
+
+
+class Memo:
+    """Results of pure functions by the identity of their arguments, kept while builds use them."""
+
+    def __init__(self) -> None:
+        self._earlier: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+        self._now: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+        self.fingerprints = Remembered()
+        """Digests of values by identity, for the cache keys of pages (`fingerprint.fingerprint`)."""
+
+    def call(self, function: Callable[..., Result], *args: Any) -> Result:
+        """`function(*args)`, or its result from a build that called it with these very objects.
+        A list or tuple argument stands for its items (each is looked at by identity)."""
+        key = (function, *(_identity(arg) for arg in args))
+        found = self._now.get(key) or self._earlier.get(key)
+        if found is None:
+            found = (args, function(*args))
+        self._now[key] = found
+        result: Result = found[1]
+        return result
+
+    def end_build(self) -> None:
+        """Forget what this build did not use: the memo holds about one site's worth, however long
+        `serve` runs. (A build that failed never gets here: what it made is kept for the next.)"""
+        self._earlier, self._now = self._now, {}
+        self.fingerprints = Remembered(self.fingerprints.now)
+
+
+class Remembered:
+    """A digest per value, by its identity; values are kept alive with their digests."""
+
+    def __init__(self, earlier: dict[int, tuple[object, str]] | None = None) -> None:
+        self.earlier = earlier or {}
+        self.now: dict[int, tuple[object, str]] = {}
+
+    def get(self, value: object) -> str | None:
+        found = self.now.get(id(value)) or self.earlier.get(id(value))
+        if found is None or found[0] is not value:
+            return None
+        self.now[id(value)] = found
+        return found[1]
+
+    def put(self, value: object, digest: str) -> None:
+        self.now[id(value)] = (value, digest)
+
+
+def _identity(arg: object) -> object:
+    if isinstance(arg, list | tuple):
+        return (type(arg), *(id(item) for item in arg))
+    return id(arg)
+
+
+def call(memo: Memo | None, function: Callable[..., Result], *args: Any) -> Result:
+    """`memo.call(function, *args)`, or just the call without a memo (a one-off build)."""
+    return function(*args) if memo is None else memo.call(function, *args)

@@ -1,0 +1,70 @@
+"""`serve`'s memory between builds: results found again only for the very same objects."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from site_builder.memo import Memo, Remembered
+
+
+@dataclasses.dataclass(frozen=True)
+class Record:
+    name: str
+
+
+def test_the_same_objects_find_the_earlier_result_and_equal_ones_do_not() -> None:
+    memo, calls = Memo(), []
+
+    def describe(record: Record, others: tuple[Record, ...]) -> str:
+        calls.append(record.name)
+        return record.name + "".join(other.name for other in others)
+
+    first, second = Record("a"), Record("b")
+    assert memo.call(describe, first, (second,)) == "ab"
+    memo.end_build()
+    assert memo.call(describe, first, (second,)) == "ab"  # a new tuple of the same items
+    assert memo.call(describe, Record("a"), (second,)) == "ab"  # equal, not the same: made again
+    assert calls == ["a", "a"]
+
+
+def test_a_build_forgets_what_it_did_not_use() -> None:
+    memo, calls = Memo(), []
+    record = Record("a")
+
+    def name_of(kept: Record) -> str:
+        calls.append(kept.name)
+        return kept.name
+
+    memo.call(name_of, record)
+    memo.end_build()  # used by this build: kept
+    memo.end_build()  # not used by this one: forgotten
+    memo.call(name_of, record)
+    assert calls == ["a", "a"]
+
+
+def test_a_failed_build_keeps_what_it_made_and_what_it_found() -> None:
+    memo, calls = Memo(), []
+    first, second = Record("a"), Record("b")
+
+    def name_of(record: Record) -> str:
+        calls.append(record.name)
+        return record.name
+
+    memo.call(name_of, first)
+    memo.end_build()
+    memo.call(name_of, second)  # made by a build that then fails: no end_build
+    memo.call(name_of, first)
+    assert [memo.call(name_of, first), memo.call(name_of, second)] == ["a", "b"]
+    assert calls == ["a", "b"]
+
+
+def test_remembered_digests_are_found_by_identity_across_builds_and_never_for_another_object() -> None:
+    record, other = Record("a"), Record("a")
+    earlier = Remembered()
+    earlier.put(record, "digest-a")
+    later = Remembered(earlier.now)
+    assert later.get(record) == "digest-a"
+    assert later.get(other) is None
+    # An entry filed under an identity that now belongs to another object is not that object's.
+    forged = Remembered({id(other): (record, "digest-a")})
+    assert forged.get(other) is None
