@@ -19,6 +19,7 @@ from site_builder.json_schemas import schema_files
 from site_builder.links import body_link_problems, page_link_problems
 from site_builder.load import load_content
 from site_builder.manifest import Summary
+from site_builder.memo import call
 from site_builder.merge import SiteData, merge
 from site_builder.output import Output
 from site_builder.problems import BuildFailed, Problem
@@ -101,6 +102,7 @@ def build(
         cache.start_build()
     with _fewer_collections():
         checked = check_site(project, schedule, base_url, jobs, times, cache)
+        memo = cache.memo if cache else None
         with times.stage("render"):
             urls = checked.urls
             rendered = render_site(
@@ -109,7 +111,7 @@ def build(
             schemas = schema_files(urls.base_url)
             files = {**rendered.files, **schemas}
             # Each file hashed once, for the cache alone: it finds pages' links and unchanged files by them.
-            digests = {name: digest(body) for name, body in files.items()} if cache is not None else {}
+            digests = {name: call(memo, digest, body) for name, body in files.items()} if cache is not None else {}
             broken = page_link_problems(
                 rendered.files, urls, rendered.templates, schemas, rendered.trace_links, jobs, cache, digests
             )

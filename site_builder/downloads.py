@@ -15,7 +15,9 @@ from typing import Any
 
 from site_builder.content import Post
 from site_builder.json_schemas import SCHEMAS, schema_path
+from site_builder.memo import Memo, call
 from site_builder.merge import SiteData, Week
+from site_builder.schema import SiteConfig
 from site_builder.urls import Urls
 
 SCHEMA_VERSION = 1
@@ -65,16 +67,18 @@ class DownloadUrls:
         return self.urls.path(schema_path(name))
 
 
-def download_files(data: SiteData, urls: Urls) -> dict[str, bytes]:
-    """Every download, by output path. Published weeks only: a preview's drafts are not data yet."""
+def download_files(data: SiteData, urls: Urls, memo: Memo | None = None) -> dict[str, bytes]:
+    """Every download, by output path. Published weeks only: a preview's drafts are not data yet.
+    With `memo` (`serve`), a week's file is the last build's while the week and the site are too."""
     links = DownloadUrls(urls)
     files = {_relative(links.models(), urls): _json(models_document(data, urls))}
     weeks = data.published_weeks
+    site = data.content.site
     for week in weeks:
-        files[_relative(links.week(week.post.meta.week), urls)] = _json(week_document(week, data, urls))
+        files[_relative(links.week(week.post.meta.week), urls)] = call(memo, _week_json, week, site, urls.base_url)
     current = weeks[-1] if weeks else None
     if current is not None:
-        files[_relative(links.leaderboard(), urls)] = _json(week_document(current, data, urls))
+        files[_relative(links.leaderboard(), urls)] = call(memo, _week_json, current, site, urls.base_url)
         for tier in data.content.site.ordered_tiers():
             files[_relative(links.tier_csv(tier.id), urls)] = tier_csv(current, tier.id)
     return files
@@ -139,7 +143,11 @@ def _script_json(document: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def week_document(week: Week, data: SiteData, urls: Urls) -> dict[str, Any]:
+def _week_json(week: Week, site: SiteConfig, base_url: str) -> bytes:
+    return _json(week_document(week, site, Urls(base_url)))
+
+
+def week_document(week: Week, site: SiteConfig, urls: Urls) -> dict[str, Any]:
     """One week's leaderboard as published: its tables in tier order, then the wait list."""
     post = week.post
     tables = {table.tier.id: table for table in week.tiers}
@@ -157,7 +165,7 @@ def week_document(week: Week, data: SiteData, urls: Urls) -> dict[str, Any]:
                 "label": tier.label,
                 "rows": [row.model_dump(mode="json") for row in tables[tier.id].rows] if tier.id in tables else [],
             }
-            for tier in data.content.site.ordered_tiers()
+            for tier in site.ordered_tiers()
         ],
         "wait_list": [row.model_dump(mode="json") for row in week.wait_list],
     }

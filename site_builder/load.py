@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from site_builder.cache import Cache, digest
 from site_builder.characters import unsafe_characters
 from site_builder.folders import entry_problem
+from site_builder.memo import Memo
 from site_builder.parallel import cached_map
 from site_builder.problems import BuildFailed, LineIndex, Problem, display_path, position_of_offset
 from site_builder.schema import DEFAULT_MAX_FILE_SIZE_MB
@@ -78,6 +79,7 @@ def load_content(content_dir: Path, root: Path, jobs: int = 1, cache: Cache | No
     if not content_dir.is_dir():
         raise BuildFailed([Problem(display_path(content_dir, root), 1, 1, "content folder not found")])
     problems: list[Problem] = []
+    memo = cache.memo if cache else None
     refused = _check_entries(content_dir, root, problems)
     site: LoadedYaml | None = None
     if SITE_FILE not in refused:
@@ -85,7 +87,7 @@ def load_content(content_dir: Path, root: Path, jobs: int = 1, cache: Cache | No
             Reading(root, _megabytes(DEFAULT_MAX_FILE_SIZE_MB)), content_dir / SITE_FILE, cache
         )
         problems.extend(site_problems)
-    folders = Folders(content_dir, root, Reading(root, _size_limit(site)), refused, jobs, problems, cache)
+    folders = Folders(content_dir, root, Reading(root, _size_limit(site), memo), refused, jobs, problems, cache)
     model_paths, models = folders.read(MODELS_DIR, ".yaml", parse_yaml)
     post_paths, posts = folders.read(POSTS_DIR, ".md", parse_post)
     _, locks = folders.read(FROZEN_DIR, ".yaml", parse_yaml)
@@ -153,9 +155,21 @@ class Reading:
 
     root: Path
     limit: SizeLimit
+    memo: Memo | None = None
 
     def text(self, path: Path) -> tuple[SourceFile | None, str | None, list[Problem]]:
-        """The file (with its digest) and its normalised text, or None and why it could not be read."""
+        """The file (with its digest) and its normalised text, or None and why it could not be read.
+        With a memo (`serve`), a file whose size, times and inode are unchanged is not read again."""
+        if self.memo is None:
+            return self._read(path)
+        try:
+            status = path.stat()
+        except OSError:
+            return self._read(path)
+        signature = (str(path), self.limit.bytes, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        return self.memo.keyed(signature, lambda: self._read(path))
+
+    def _read(self, path: Path) -> tuple[SourceFile | None, str | None, list[Problem]]:
         problems: list[Problem] = []
         text = _read_text(path, self.root, self.limit, problems)
         if text is None:

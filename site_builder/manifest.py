@@ -19,6 +19,7 @@ from pathlib import Path
 from stat import S_ISREG
 
 from site_builder.cache import Cache, digest, tool_fingerprint
+from site_builder.memo import Memo
 from site_builder.problems import Problem
 from site_builder.write import build_token, made_by_site_builder
 
@@ -82,7 +83,7 @@ def finished_build(cache: Cache | None, out_dir: Path, options: Options) -> tupl
     inputs and `out_dir` still holds exactly what it wrote: then there is nothing to do."""
     if cache is None:
         return "", None
-    inputs = input_digest(options)
+    inputs = input_digest(options, cache.memo)
     previous = read(cache, out_dir)
     unchanged = previous is not None and previous.inputs == inputs and made_by_site_builder(out_dir)
     if previous is None or not unchanged or not still_as_written(previous, out_dir.resolve()):
@@ -90,8 +91,9 @@ def finished_build(cache: Cache | None, out_dir: Path, options: Options) -> tupl
     return inputs, dataclasses.replace(previous.summary, rendered=(), written=0, up_to_date=True)
 
 
-def input_digest(options: Options) -> str:
-    """A digest of every file under the sources (path and bytes) and every option."""
+def input_digest(options: Options, memo: Memo | None = None) -> str:
+    """A digest of every file under the sources (path and bytes) and every option. With `memo`
+    (`serve`), a file whose size, times and inode are unchanged is not read again."""
     parts: list[str | bytes] = [
         tool_fingerprint(),
         str(options.root.resolve()),
@@ -102,8 +104,19 @@ def input_digest(options: Options) -> str:
     ]
     for source in options.sources:
         for path in sorted(_files_under(source)):
-            parts += [str(path), _content_of(path)]
+            parts += [str(path), _digest_of(path, memo)]
     return digest(*parts)
+
+
+def _digest_of(path: Path, memo: Memo | None) -> str:
+    if memo is None:
+        return digest(_content_of(path))
+    try:
+        status = path.lstat()
+    except OSError:
+        return digest(_content_of(path))
+    signature = (str(path), status.st_mode, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+    return memo.keyed(("input", *signature), lambda: digest(_content_of(path)))
 
 
 LARGEST_READ = 8_000_000

@@ -9,7 +9,7 @@ merged weeks are frozen dataclasses and models).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
@@ -26,11 +26,19 @@ class Memo:
 
     def call(self, function: Callable[..., Result], *args: Any) -> Result:
         """`function(*args)`, or its result from a build that called it with these very objects.
-        A list or tuple argument stands for its items (each is looked at by identity)."""
-        key = (function, *(_identity(arg) for arg in args))
+        A list or tuple argument stands for its items (each is looked at by identity); a string,
+        number or None by its value."""
+        return self._found((function, *(_identity(arg) for arg in args)), args, lambda: function(*args))
+
+    def keyed(self, key: Hashable, make: Callable[[], Result]) -> Result:
+        """`make()`, or what it made in a build that asked with an equal `key` (which must say
+        everything the result depends on)."""
+        return self._found(("keyed", key), (), make)
+
+    def _found(self, key: tuple[Any, ...], kept: tuple[Any, ...], make: Callable[[], Result]) -> Result:
         found = self._now.get(key) or self._earlier.get(key)
         if found is None:
-            found = (args, function(*args))
+            found = (kept, make())
         self._now[key] = found
         result: Result = found[1]
         return result
@@ -61,6 +69,8 @@ class Remembered:
 
 
 def _identity(arg: object) -> object:
+    if isinstance(arg, str | int | float | type(None)):
+        return (type(arg), arg)  # immutable: its value will do
     if isinstance(arg, list | tuple):
         return (type(arg), *(id(item) for item in arg))
     return id(arg)

@@ -130,7 +130,7 @@ def merge(content: Content, memo: Memo | None = None) -> SiteData:
         weeks.append(week)
         warnings += drift
     warnings += call(memo, _plausibility_warnings, tuple(content.models.values()), content.hardware)
-    return SiteData(content, weeks, _appearances(content, weeks), warnings)
+    return SiteData(content, weeks, _appearances(content, weeks, memo), warnings)
 
 
 def _picked_ids(post: Post) -> list[str]:
@@ -261,14 +261,20 @@ def _wait_row(pick: WaitListPick, models: Mapping[str, Model]) -> WaitRow:
     return WaitRow(model, smallest_usable_memory(model), pick.why)
 
 
-def _appearances(content: Content, weeks: list[Week]) -> dict[str, list[Appearance]]:
+def _appearances(content: Content, weeks: list[Week], memo: Memo | None) -> dict[str, list[Appearance]]:
     found: dict[str, list[Appearance]] = {model_id: [] for model_id in content.models}
     for week in reversed(weeks):
-        for table in week.tiers:
-            for number, row in enumerate(table.rows, 1):
-                seen = Appearance(week.post, table.tier.label, number, row.category, row.why, row, None)
-                found[row.model].append(seen)
-        for number, wait in enumerate(week.wait_list, 1):
-            seen = Appearance(week.post, content.site.wait_list.label, number, "", wait.why, None, wait)
-            found[wait.model].append(seen)
+        for model_id, seen in call(memo, _week_appearances, week, content.site.wait_list.label):
+            found[model_id].append(seen)
+    return found
+
+
+def _week_appearances(week: Week, wait_list_label: str) -> list[tuple[str, Appearance]]:
+    """Each model the week picked, and how, in table order."""
+    found = []
+    for table in week.tiers:
+        for number, row in enumerate(table.rows, 1):
+            found.append((row.model, Appearance(week.post, table.tier.label, number, row.category, row.why, row, None)))
+    for number, wait in enumerate(week.wait_list, 1):
+        found.append((wait.model, Appearance(week.post, wait_list_label, number, "", wait.why, None, wait)))
     return found

@@ -301,7 +301,8 @@ def _check_bodies(
     targets = LinkTargets(urls, set(known.models) | known.invalid_model_ids, known.post_ids)
     bodies = [(item.body, meta.title if meta else "") for item, meta in zip(posts, metas, strict=True)]
     base = urls.base_url if urls else ""
-    keys = [digest(body, title, base) for body, title in bodies]
+    memo = cache.memo if cache else None
+    keys = [call(memo, digest, body, title, base) for body, title in bodies]
     return cached_map(cache, "body", _check_body, targets, bodies, keys, jobs, targets.still_holds)[0]
 
 

@@ -68,3 +68,23 @@ def test_remembered_digests_are_found_by_identity_across_builds_and_never_for_an
     # An entry filed under an identity that now belongs to another object is not that object's.
     forged = Remembered({id(other): (record, "digest-a")})
     assert forged.get(other) is None
+
+
+def test_strings_and_numbers_are_looked_at_by_value_and_keyed_results_by_an_equal_key() -> None:
+    memo, calls = Memo(), []
+
+    def joined(text: str, count: int) -> str:
+        calls.append(text)
+        return text * count
+
+    assert memo.call(joined, "".join(["a", "b"]), 2) == "abab"
+    assert memo.call(joined, "ab", 2) == "abab"  # an equal string, another object
+    assert memo.call(joined, "ab", 3) == "ababab"
+
+    def made(name: str) -> str:
+        calls.append(name)
+        return name
+
+    assert memo.keyed(("file", 1), lambda: made("x")) == "x"
+    assert memo.keyed(("file", 1), lambda: made("y")) == "x"
+    assert calls == ["ab", "ab", "x"]
