@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from site_builder.cache import Cache
+from site_builder.cache import Cache, digest
 from site_builder.content import Post
 from site_builder.parallel import cached_map
 from site_builder.problems import Problem
@@ -161,7 +161,10 @@ def page_link_problems(
     keys = [(digests or {}).get(path, "") for path in paths]
     parsed, _ = cached_map(cache, "anchors", page_anchors, None, [files[path] for path in paths], keys, jobs)
     pages = dict(zip(paths, parsed, strict=True))
-    checked: dict[tuple[str, str], str | None] = {}
+    # Where a link leads depends on the site's address and files alone: `serve` keeps the answers while they stay.
+    checked: dict[tuple[str, str], _Resolved] = (
+        cache.memo.keyed(("link targets", urls.base_url, digest(*sorted(known))), dict) if cache else {}
+    )
     found: dict[tuple[str, int, int, str], list[str]] = defaultdict(list)
     for path, page in pages.items():
         page_path = path.removesuffix("index.html") if path.endswith("index.html") else posixpath.dirname(path) + "/"
@@ -172,9 +175,10 @@ def page_link_problems(
             # A site-root link means the same on every page, a relative one on every page of its folder;
             # one with no path (`#id`, `?q`) is about its own page.
             where = path if not target or target[0] in "#?" else ("" if target.startswith("/") else page_path)
-            if (target, where) not in checked:
-                checked[target, where] = _target_problem(target, page_path, path, urls, known, pages)
-            if message := checked[target, where]:
+            resolved = checked.get((target, where))
+            if resolved is None:
+                resolved = checked[target, where] = _resolve(target, page_path, path, urls, known)
+            if message := resolved.problem or _missing_id(target, resolved, pages):
                 broken.append((index, message))
         if not broken:
             continue
@@ -193,29 +197,40 @@ def _more(count: int) -> str:
     return f" (and {count} more)" if count else ""
 
 
-def _target_problem(
-    target: str, page_path: str, page_file: str, urls: Urls, known: set[str], pages: Mapping[str, Anchors]
-) -> str | None:
+@dataclass(frozen=True)
+class _Resolved:
+    problem: str | None
+    """Why the link leads nowhere, if it does not."""
+    served: str | None = None
+    """The file it leads to, when it is on the site and checked."""
+    fragment: str = ""
+
+
+def _resolve(target: str, page_path: str, page_file: str, urls: Urls, known: set[str]) -> _Resolved:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
-        return None
+        return _Resolved(None)
     if parts.path.startswith("/"):
         if not parts.path.startswith(urls.prefix):
-            return f"links to {target}, outside the site's base path {urls.prefix}"
+            return _Resolved(f"links to {target}, outside the site's base path {urls.prefix}")
         resolved = resolve("/" + parts.path.removeprefix(urls.prefix), "")
     else:
         resolved = resolve(parts.path, page_path) if parts.path else None
     if parts.path == "":
         served: str | None = page_file
     elif resolved is None:
-        return f"links to {target}, above the site's root"
+        return _Resolved(f"links to {target}, above the site's root")
     elif resolved.startswith(UNCHECKED_FOLDERS):
-        return None
+        return _Resolved(None)
     else:
         served = served_file(resolved, known)
     if served is None:
-        return f"links to {target}, which the site does not have"
-    fragment = unquote(parts.fragment)
-    if fragment and served in pages and fragment not in pages[served].ids:
+        return _Resolved(f"links to {target}, which the site does not have")
+    return _Resolved(None, served, unquote(parts.fragment))
+
+
+def _missing_id(target: str, resolved: _Resolved, pages: Mapping[str, Anchors]) -> str | None:
+    fragment, served = resolved.fragment, resolved.served
+    if fragment and served is not None and served in pages and fragment not in pages[served].ids:
         return f"links to {target}, but that page has no element with id '{fragment}'"
     return None

@@ -39,6 +39,8 @@ class Output:
     previous: Manifest | None
     search_keys: dict[str, str] = field(default_factory=dict)
     """Each search bundle's folder, with the digest of the pages it is made from."""
+    left_as_written: set[str] | None = None
+    """After an update in place, the files it did not touch: the last build's record of each stands."""
 
     def refuse_a_folder_made_by_hand(self) -> None:
         """The marker names the folder by inode, which a folder made again by hand may reuse; the last
@@ -60,14 +62,18 @@ class Output:
         self.search_keys = self.previous.search_keys  # made from older pages: the next full build remakes it
         out_dir = self.out_dir.resolve()
         written = 0
+        untouched = {name for name in self.previous.files if name.startswith(manifest.SEARCH_FOLDER)}
         with output_lock(out_dir, self.out_dir, LOCK_WAIT_SECONDS):
             for name, body in self.files.items():
                 if self._unchanged_file(name) is None:
                     replace_file(out_dir / name, body)
                     written += 1
+                else:
+                    untouched.add(name)
             for name in self.previous.files:
                 if name not in self.files and not name.startswith(manifest.SEARCH_FOLDER):
                     (out_dir / name).unlink(missing_ok=True)
+        self.left_as_written = untouched
         return written
 
     def write(self, search: bool, jobs: int = 1) -> int:
@@ -115,6 +121,8 @@ class Output:
         """What now stands in `out_dir`: every file with its digest (the search index's read back, unless
         it was kept from the last build)."""
         out_dir = self.out_dir.resolve()
+        if self.left_as_written is not None and self.previous is not None:
+            return self._manifest_after_update(inputs, summary, self.previous, self.left_as_written)
         digests = dict(self.digests)
         search_names = [
             path.relative_to(out_dir).as_posix()
@@ -124,4 +132,15 @@ class Output:
         for name in search_names:
             digests[name] = manifest.known_digest(self.previous, out_dir, name) or digest((out_dir / name).read_bytes())
         written = manifest.record_written(out_dir, digests, [*self.files, *search_names])
+        return Manifest(inputs, written, self.search_keys, summary, build_token(out_dir))
+
+    def _manifest_after_update(
+        self, inputs: str, summary: Summary, previous: Manifest, untouched: set[str]
+    ) -> Manifest:
+        """Only the files the update wrote are looked at again. A file changed by hand since its record
+        was made no longer matches it, so keeping the record never makes the next build trust it."""
+        out_dir = self.out_dir.resolve()
+        fresh = manifest.record_written(out_dir, self.digests, [name for name in self.files if name not in untouched])
+        names = [*self.files, *(name for name in previous.files if name.startswith(manifest.SEARCH_FOLDER))]
+        written = {name: fresh[name] if name in fresh else previous.files[name] for name in names}
         return Manifest(inputs, written, self.search_keys, summary, build_token(out_dir))

@@ -257,7 +257,7 @@ class SitePlan:
 
 
 def plan_site(data: SiteData, urls: Urls, memo: Memo | None = None) -> SitePlan:
-    social, social_files = social_image(data, urls)
+    social, social_files = social_image(data, urls, memo)
     generated = {**fit_files(data, urls), **feed_files(data, urls), **download_files(data, urls, memo), **social_files}
     return SitePlan(plan_pages(data, urls, memo), generated, social)
 

@@ -20,7 +20,9 @@ from functools import cache
 from PIL import Image, ImageDraw, ImageFont
 
 from site_builder.lock import ShownRow
+from site_builder.memo import Memo, call
 from site_builder.merge import ShownTable, SiteData, Week
+from site_builder.schema import SiteConfig
 from site_builder.urls import Urls
 
 SOCIAL_IMAGE_FILE = "social.png"
@@ -47,22 +49,26 @@ class SocialImage:
     """What the image shows, in words."""
 
 
-def social_image(data: SiteData, urls: Urls) -> tuple[SocialImage, dict[str, bytes]]:
-    """The image's description for the pages, and the file itself by output path."""
+def social_image(data: SiteData, urls: Urls, memo: Memo | None = None) -> tuple[SocialImage, dict[str, bytes]]:
+    """The image's description for the pages, and the file itself by output path; with `memo`
+    (`serve`), the last build's while the latest published week and the site are the same."""
     published = data.published_weeks
     week = published[-1] if published else None
-    picture = draw(data, week, urls)
+    return call(memo, _social_image, data.content.site, week, urls.base_url)
+
+
+def _social_image(site: SiteConfig, week: Week | None, base_url: str) -> tuple[SocialImage, dict[str, bytes]]:
+    picture = draw(site, week, Urls(base_url))
     version = hashlib.sha256(picture.tobytes()).hexdigest()[:10]
-    image = SocialImage(f"{urls.base_url}{SOCIAL_IMAGE_FILE}?v={version}", WIDTH, HEIGHT, _alt(data, week))
+    image = SocialImage(f"{base_url}{SOCIAL_IMAGE_FILE}?v={version}", WIDTH, HEIGHT, _alt(site, week))
     out = io.BytesIO()
     # No text chunks or timestamps: the bytes depend on the pixels (and the zlib) alone.
     picture.save(out, format="PNG", optimize=False, compress_level=6)
     return image, {SOCIAL_IMAGE_FILE: out.getvalue()}
 
 
-def draw(data: SiteData, week: Week | None, urls: Urls) -> Image.Image:
+def draw(site: SiteConfig, week: Week | None, urls: Urls) -> Image.Image:
     """The picture: the title and week at the top, a column per tier, the site's address at the foot."""
-    site = data.content.site
     image = Image.new("RGB", (WIDTH, HEIGHT), PAGE)
     pen = ImageDraw.Draw(image)
     pen.rectangle((0, 0, WIDTH, 12), fill=ACCENT)
@@ -125,8 +131,7 @@ def _figures(row: ShownRow, font: ImageFont.FreeTypeFont, width: int) -> str:
     return labelled if font.getlength(drawable(labelled)) <= width else figures
 
 
-def _alt(data: SiteData, week: Week | None) -> str:
-    site = data.content.site
+def _alt(site: SiteConfig, week: Week | None) -> str:
     if week is None:
         return f"{site.title}: {site.description}"
     tiers = "; ".join(

@@ -184,6 +184,22 @@ def test_serve_updates_only_the_changed_files_in_place(frozen_site: FixtureSite)
     assert output_of(frozen_site, "_site") == cold
 
 
+def test_files_changed_by_hand_after_serve_updated_in_place_are_written_again(frozen_site: FixtureSite) -> None:
+    """serve's update keeps the last build's record of every file it did not touch; a file changed
+    since no longer matches that record, so the next build does not trust it."""
+    cached_build(frozen_site)
+    edit(frozen_site, *EDITS["a post's story"])
+    cached_build(frozen_site, in_place=True)
+    out = frozen_site.root / "_site"
+    untouched_page = out / "models/glm-5/index.html"
+    search_file = next(path for path in sorted((out / "pagefind").rglob("*")) if path.is_file())
+    for path in (untouched_page, search_file):
+        path.write_bytes(b"changed by hand")
+    assert frozen_site.run("build").out.startswith("Wrote 16 pages")
+    assert frozen_site.run("build", "--no-cache", "--out", "cold").code == 0
+    assert output_of(frozen_site, "_site") == output_of(frozen_site, "cold")
+
+
 def cache_entries(site: FixtureSite) -> list[Path]:
     return [path for path in (site.root / CACHE_DIR).rglob("*") if path.is_file()]
 
