@@ -208,20 +208,27 @@ def _timed_build(
     cache: Cache | None,
     base_url: str | None = None,
     in_place: bool = False,
+    warm_up: bool = False,
 ) -> str:
     """Build, unless nothing changed; print warnings to `stderr` and return the summary (with the
-    time per stage for `--profile`)."""
+    time per stage for `--profile`). With `warm_up` (`serve`'s first build), a site with nothing
+    to do is still read and rendered from the cache, writing nothing, so that the first save finds
+    in `cache` what it made."""
     started = time.perf_counter()
     times = StageTimes()
     options = manifest.Options(
         project.root, project.sources, schedule.today, schedule.include_unpublished, base_url, search_available()
     )
     inputs, summary = manifest.finished_build(cache, out, options)
+    jobs = getattr(args, "jobs", 1)
     if summary is None:
         from site_builder import build as pipeline
 
-        jobs = getattr(args, "jobs", 1)
         summary = pipeline.build(project, out, schedule, base_url, jobs, times, cache, inputs, in_place)
+    elif warm_up:
+        from site_builder import build as pipeline
+
+        pipeline.build(project, out, schedule, base_url, jobs, StageTimes(), cache, inputs, in_place=True)
     _print_warnings(summary.warnings, args, stderr)
     lines = [_summary(summary, out, time.perf_counter() - started), summary.unpublished]
     if getattr(args, "profile", False) and not summary.up_to_date:
@@ -293,7 +300,7 @@ def _serve(args: argparse.Namespace, project: Project, stdout: TextIO, stderr: T
     # One cache for the whole run, kept in memory: a save re-parses and re-renders only what it touched.
     cache = _cache(args, project) or Cache.in_memory()
     try:
-        print(_timed_build(project, args.out, schedule, args, stderr, cache), file=stdout)
+        print(_timed_build(project, args.out, schedule, args, stderr, cache, warm_up=True), file=stdout)
     except BuildFailed as failure:
         if not made_by_site_builder(args.out):
             raise

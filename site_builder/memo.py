@@ -43,6 +43,10 @@ class Memo:
         result: Result = found[1]
         return result
 
+    def __len__(self) -> int:
+        """How many results it holds."""
+        return len(self._now) + len(self._earlier)
+
     def end_build(self) -> None:
         """Forget what this build did not use: the memo holds about one site's worth, however long
         `serve` runs. (A build that failed never gets here: what it made is kept for the next.)"""

@@ -5,6 +5,8 @@ Nothing here measures time; `scripts/benchmark` does.
 
 from __future__ import annotations
 
+import argparse
+import io
 import os
 import re
 from pathlib import Path
@@ -15,6 +17,7 @@ from test_speed import many_posts, output_of
 
 from site_builder import build as pipeline
 from site_builder import cache as cache_module
+from site_builder import cli
 from site_builder.cache import CACHE_DIR, Cache
 from site_builder.manifest import Summary
 from site_builder.project import Project
@@ -198,6 +201,20 @@ def test_files_changed_by_hand_after_serve_updated_in_place_are_written_again(fr
     assert frozen_site.run("build").out.startswith("Wrote 16 pages")
     assert frozen_site.run("build", "--no-cache", "--out", "cold").code == 0
     assert output_of(frozen_site, "_site") == output_of(frozen_site, "cold")
+
+
+def test_serves_first_build_with_nothing_to_do_writes_nothing_but_fills_the_memo(frozen_site: FixtureSite) -> None:
+    """So that the first save after `serve` starts is as quick as the next ones."""
+    assert frozen_site.run("build").code == 0
+    before = {path: path.stat().st_ino for path in (frozen_site.root / "_site").rglob("*")}
+    cache = Cache(frozen_site.root / CACHE_DIR)
+    args = argparse.Namespace(jobs=1)
+    schedule = Schedule(today_from_environment(os.environ))
+    project, out = Project.at(frozen_site.root), frozen_site.root / "_site"
+    line = cli._timed_build(project, out, schedule, args, io.StringIO(), cache, warm_up=True)
+    assert line.startswith("Nothing changed: ")
+    assert {path: path.stat().st_ino for path in out.rglob("*")} == before
+    assert len(cache.memo) > 0
 
 
 def cache_entries(site: FixtureSite) -> list[Path]:
