@@ -19,9 +19,10 @@ from site_builder.json_schemas import schema_files
 from site_builder.links import body_link_problems, page_link_problems
 from site_builder.load import load_content
 from site_builder.manifest import Summary
-from site_builder.memo import call
+from site_builder.memo import Memo, call
 from site_builder.merge import SiteData, merge
 from site_builder.output import Output
+from site_builder.packed import SiteFiles
 from site_builder.problems import BuildFailed, Problem
 from site_builder.project import Project
 from site_builder.render import SitePlan, plan_site, planned_files, render_site
@@ -109,11 +110,20 @@ def build(
                 checked.data, checked.plan, project.templates_dir, project.static_dir, urls, project.root, jobs, cache
             )
             schemas = schema_files(urls.base_url)
-            files = {**rendered.files, **schemas}
-            # Each file hashed once, for the cache alone: it finds pages' links and unchanged files by them.
-            digests = {name: call(memo, digest, body) for name, body in files.items()} if cache is not None else {}
+            files = rendered.files.with_files(schemas)
+            # Each file hashed once (a page where it was rendered), for the cache alone: it finds
+            # pages' links and unchanged files by them.
+            digests = {name: _digest(files, name, memo) for name in files} if cache is not None else {}
             broken = page_link_problems(
-                rendered.files, urls, rendered.templates, schemas, rendered.trace_links, jobs, cache, digests
+                rendered.files,
+                urls,
+                rendered.templates,
+                schemas,
+                rendered.trace_links,
+                jobs,
+                cache,
+                digests,
+                rendered.anchors,
             )
             if broken:
                 raise BuildFailed(broken)
@@ -138,6 +148,10 @@ def build(
         manifest.store(cache, out_dir, output.manifest(inputs, summary))
         cache.save_and_forget_unused()
     return summary
+
+
+def _digest(files: SiteFiles, name: str, memo: Memo | None) -> str:
+    return files.known_digest(name) or call(memo, digest, files[name])
 
 
 @contextmanager

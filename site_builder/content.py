@@ -10,6 +10,7 @@ from typing import Literal
 from site_builder.load import SourceFile
 from site_builder.lock import WeekLock
 from site_builder.markdown import PostLink, SiteLink
+from site_builder.packed import Packed
 from site_builder.schema import HardwareFile, ModelRecord, PostFrontMatter, Quantization, SiteConfig
 from site_builder.yaml_source import YamlDocument
 
@@ -88,14 +89,19 @@ class Post:
     file: SourceFile
     meta: PostFrontMatter
     body_first_line: int
-    html: str
-    """The body rendered, from the same parse that validation checked."""
+    packed_html: Packed
+    """The body rendered, from the same parse that validation checked (packed: see `packed`)."""
     post_links: list[PostLink] = field(default_factory=list)
     """The body's `post:` links, located in the body."""
     status: Literal["published", "draft", "scheduled"] = "published"
     """Drafts and scheduled posts are built only on request (`--drafts`, `serve`) and show a banner."""
     site_links: list[SiteLink] = field(default_factory=list)
     """The body's relative and site-root links and images, checked against the planned site."""
+
+    @property
+    def html(self) -> str:
+        """The body rendered."""
+        return self.packed_html.unpack().decode("utf-8")
 
 
 @dataclass(frozen=True)

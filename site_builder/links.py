@@ -115,10 +115,13 @@ _UNUSUAL = re.compile(
 
 
 def page_anchors(_: None, body: bytes) -> Anchors:
+    return anchors_of(body.decode("utf-8"))
+
+
+def anchors_of(text: str) -> Anchors:
     """A page's ids and links. The pages come from our templates and Markdown, which quote every
     attribute and escape `<`, `>` and `"` in values and text, so a regular expression reads them
     (ten times faster than an HTML parser); any other page goes through the parser."""
-    text = body.decode("utf-8")
     if _UNUSUAL.search(text):
         parser = _Page()
         parser.feed(text)
@@ -151,16 +154,20 @@ def page_link_problems(
     jobs: int = 1,
     cache: Cache | None = None,
     digests: Mapping[str, str] | None = None,
+    read: Mapping[str, Anchors] | None = None,
 ) -> list[Problem]:
     """Links on rendered pages that lead to no file, or to no id on their page. Each is reported where
     `trace` finds it in the templates, else at the page's template (`templates` names it).
-    Linear in the size of the site: each page is parsed once (in `jobs` processes; not at all when
-    `cache` has seen its bytes, known by `digests`), each distinct link checked once."""
+    Linear in the size of the site: each page is parsed once (where it was rendered, for the pages
+    `read` holds; the others in `jobs` processes, not at all when `cache` has seen their bytes,
+    known by `digests`), each distinct link checked once."""
     known = set(files) | set(extra_files)
-    paths = [path for path in files if path.endswith(".html")]
+    read = read or {}
+    paths = [path for path in files if path.endswith(".html") and path not in read]
     keys = [(digests or {}).get(path, "") for path in paths]
     parsed, _ = cached_map(cache, "anchors", page_anchors, None, [files[path] for path in paths], keys, jobs)
-    pages = dict(zip(paths, parsed, strict=True))
+    found_here = dict(zip(paths, parsed, strict=True))
+    pages = {path: read.get(path) or found_here[path] for path in files if path.endswith(".html")}
     # Where a link leads depends on the site's address and files alone: `serve` keeps the answers while they stay.
     checked: dict[tuple[str, str], _Resolved] = (
         cache.memo.keyed(("link targets", urls.base_url, digest(*sorted(known))), dict) if cache else {}

@@ -8,7 +8,7 @@ unchanged (`search.plan_chunks`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +32,8 @@ from site_builder.write import (
 class Output:
     """The files of a build, written over the last build in `out_dir`, keeping what is unchanged."""
 
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]
+    """Read once each, when written (`packed.SiteFiles` expands a page as it is read)."""
     digests: dict[str, str]
     """Each file's digest; empty without a cache (then there is no last build to compare with)."""
     out_dir: Path
@@ -64,9 +65,9 @@ class Output:
         written = 0
         untouched = {name for name in self.previous.files if name.startswith(manifest.SEARCH_FOLDER)}
         with output_lock(out_dir, self.out_dir, LOCK_WAIT_SECONDS):
-            for name, body in self.files.items():
+            for name in self.files:
                 if self._unchanged_file(name) is None:
-                    replace_file(out_dir / name, body)
+                    replace_file(out_dir / name, self.files[name])
                     written += 1
                 else:
                     untouched.add(name)

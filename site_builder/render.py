@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import sys
 import traceback
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -30,9 +31,10 @@ from site_builder.fingerprint import Unknown, fingerprint
 from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
 from site_builder.json_schemas import schema_files
-from site_builder.links import LinkTracer
-from site_builder.memo import Memo
+from site_builder.links import Anchors, LinkTracer, anchors_of
+from site_builder.memo import Memo, call
 from site_builder.merge import SiteData
+from site_builder.packed import Packed, SiteFiles
 from site_builder.parallel import cached_map
 from site_builder.problems import BuildFailed, Problem, display_path
 from site_builder.reads import Reads, TrackedModels, record_versions
@@ -54,8 +56,8 @@ class Page:
 
 @dataclass(frozen=True)
 class RenderedSite:
-    files: dict[str, bytes]
-    """Output path (relative, '/'-separated) to content."""
+    files: SiteFiles
+    """Output path (relative, '/'-separated) to content, the pages packed."""
     page_counts: dict[str, int]
     """Pages of each kind, in the order they were planned."""
     static_count: int
@@ -68,6 +70,8 @@ class RenderedSite:
     """Output paths of the pages rendered by this build; the others came from the cache."""
     trace_links: LinkTracer | None = None
     """Finds the template line of each link on a page, for the link check to report."""
+    anchors: dict[str, Anchors] = field(default_factory=dict)
+    """Each page's ids and links, read where it was rendered, by output path."""
 
 
 def plan_pages(data: SiteData, urls: Urls, memo: Memo | None = None) -> list[Page]:
@@ -121,6 +125,7 @@ def render_site(
     renderer = PageRenderer(data, pages, templates_dir, static_files, urls, root, plan.social, bytecode=bytecode)
     keys = page_keys(renderer, cache) if cache else [""] * len(pages)
     models = data.content.models
+    memo = cache.memo if cache else None
     results, fresh = cached_map(
         cache,
         "page",
@@ -132,19 +137,21 @@ def render_site(
         lambda done: record_versions(set(done.records), models) == done.records,
     )
     problems: list[Problem] = []
-    files: dict[str, bytes] = {f"static/{name}": body for name, body in static_files.items()}
+    files: dict[str, bytes | Packed] = {f"static/{name}": body for name, body in static_files.items()}
     files.update(plan.generated)
+    anchors: dict[str, Anchors] = {}
     for page, done in zip(pages, results, strict=True):
         problems.extend(done.problems)
-        if done.html is not None:
+        if done.html is not None and done.anchors is not None:
             files[output_file(page.url, urls.prefix)] = done.html
+            anchors[output_file(page.url, urls.prefix)] = call(memo, _shared_targets, done.anchors)
     if problems:
         raise BuildFailed(problems)
     files.update(sitemap_files(sitemap_entries(pages, data, urls), urls))
     counts = dict(Counter(page.kind for page in pages))
     templates = {output_file(page.url, urls.prefix): page.template for page in pages}
     return RenderedSite(
-        dict(sorted(files.items())),
+        SiteFiles(files),
         counts,
         len(static_files),
         urls.base_url,
@@ -152,7 +159,14 @@ def render_site(
         templates,
         [output_file(pages[index].url, urls.prefix) for index in fresh],
         TemplateLinkTracer(renderer, {output_file(page.url, urls.prefix): page for page in pages}),
+        anchors,
     )
+
+
+def _shared_targets(anchors: Anchors) -> Anchors:
+    """Most links are on many pages (the menu, the stylesheet, each model): one string for each,
+    not one per page, saves a tenth of a large site's memory."""
+    return Anchors(anchors.ids, tuple(sys.intern(target) for target in anchors.targets))
 
 
 def page_keys(renderer: PageRenderer, cache: Cache | None = None) -> list[str]:
@@ -321,8 +335,9 @@ class TemplateLinkTracer:
 
 @dataclass(frozen=True)
 class RenderedPage:
-    html: bytes | None
+    html: Packed | None
     """None when the page failed: its problems say why."""
+    anchors: Anchors | None
     problems: list[Problem]
     records: dict[str, str]
     """The digest of each record the page read through the globals: it is reused while they match."""
@@ -334,7 +349,10 @@ def _render_one(renderer: PageRenderer, index: int) -> RenderedPage:
     renderer.reads.start()
     html = _render_page(renderer.environment, page, renderer.templates_dir, renderer.root, problems)
     records = record_versions(renderer.reads.ids, renderer.data.content.models)
-    return RenderedPage(html.encode("utf-8") if html is not None else None, problems, records)
+    if html is None:
+        return RenderedPage(None, None, problems, records)
+    # Read for the link check here, while the page is text: it is then packed until written.
+    return RenderedPage(Packed.of(html.encode("utf-8")), anchors_of(html), problems, records)
 
 
 def make_environment(

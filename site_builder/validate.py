@@ -8,6 +8,7 @@ everything that refers to it; of a post that fails, the parts that pass are stil
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import itertools
@@ -26,6 +27,7 @@ from site_builder.load import LoadedContent, LoadedPost, LoadedYaml
 from site_builder.lock import WeekLock
 from site_builder.markdown import CheckedBody, LinkProblem, check_body, knows_name
 from site_builder.memo import Memo, call
+from site_builder.packed import Packed
 from site_builder.parallel import cached_map
 from site_builder.problems import BuildFailed, Problem
 from site_builder.schema import (
@@ -120,7 +122,7 @@ def validate_content(
     metas = [_post_meta(item, problems, memo) for item in loaded.posts]
     urls = Urls(base_url or site.base_url) if site else None
     bodies = _check_bodies(loaded.posts, metas, urls, known, jobs, cache)
-    for post, body in zip(loaded.posts, bodies, strict=True):
+    for post, (body, _) in zip(loaded.posts, bodies, strict=True):
         problems.extend(_located(post, found) for found in body.problems)
     picks = [
         (item, CrossCheckedPost.of(meta) if meta else CrossCheckedPost.salvage(item.front_matter.data))
@@ -281,10 +283,9 @@ def _post_meta_of(item: LoadedPost) -> tuple[PostFrontMatter | None, list[Proble
     return parse_document(PostFrontMatter, item.file.path, item.front_matter, problems), problems
 
 
-def _post(item: LoadedPost, meta: PostFrontMatter, body: CheckedBody) -> Post:
-    return Post(
-        item.file.id, item.file, meta, item.body_first_line, body.html, body.post_links, site_links=body.site_links
-    )
+def _post(item: LoadedPost, meta: PostFrontMatter, checked: tuple[CheckedBody, Packed]) -> Post:
+    body, html = checked
+    return Post(item.file.id, item.file, meta, item.body_first_line, html, body.post_links, site_links=body.site_links)
 
 
 def _check_bodies(
@@ -294,7 +295,7 @@ def _check_bodies(
     known: Known,
     jobs: int,
     cache: Cache | None,
-) -> list[CheckedBody]:
+) -> list[tuple[CheckedBody, Packed]]:
     """Parse and check each body, or take it from `cache` when the body, its title and the site's
     address are unchanged and its `model:`/`post:` links still name the same known things."""
     # Every model file counts as known, valid or not: a record's own mistakes are reported on it.
@@ -312,14 +313,18 @@ class LinkTargets:
     model_ids: set[str]
     post_ids: set[str]
 
-    def still_holds(self, checked: CheckedBody) -> bool:
+    def still_holds(self, checked: tuple[CheckedBody, Packed]) -> bool:
         """Whether a body checked against other targets passes the same way against these."""
-        return all(knows_name(url, self.model_ids, self.post_ids) == known for url, known in checked.names.items())
+        names = checked[0].names
+        return all(knows_name(url, self.model_ids, self.post_ids) == known for url, known in names.items())
 
 
-def _check_body(targets: LinkTargets, body_and_title: tuple[str, str]) -> CheckedBody:
+def _check_body(targets: LinkTargets, body_and_title: tuple[str, str]) -> tuple[CheckedBody, Packed]:
+    """The body checked, and its HTML packed where it was made: it is not read again until its
+    page is rendered (see `packed`)."""
     body, title = body_and_title
-    return check_body(body, title, targets.urls, targets.model_ids, targets.post_ids)
+    checked = check_body(body, title, targets.urls, targets.model_ids, targets.post_ids)
+    return dataclasses.replace(checked, html=""), Packed.of(checked.html.encode("utf-8"))
 
 
 def _located(item: LoadedPost, found: LinkProblem) -> Problem:

@@ -220,12 +220,13 @@ def _write_and_swap(
     try:
         present = _take_spare(out_dir, staging, {*files, *linked})
         made: set[Path] = set()
-        for relative, body in files.items():
+        for relative in files:
             existing = keep(relative)
             if _make_way(staging, relative, present, existing, made):
                 continue
             if not link_file(existing, staging / relative):
-                (staging / relative).write_bytes(body)
+                # Read here, not before: a large site's pages are expanded one at a time (`packed`).
+                (staging / relative).write_bytes(files[relative])
                 written += 1
         for relative, source in linked.items():
             if not _make_way(staging, relative, present, source, made):

@@ -156,3 +156,13 @@ def test_links_and_ids_are_read_as_an_html_parser_reads_them(page: str) -> None:
     read = links.page_anchors(None, page.encode("utf-8"))
     assert (read.ids, read.targets) == (frozenset(parser.ids), tuple(parser.targets))
     assert read.targets  # every case has a link to find
+
+
+def test_an_html_file_among_the_static_files_has_its_links_checked_too(make_site: MakeSite) -> None:
+    """Pages have their links read where they are rendered; a static HTML file is read by the check itself."""
+    site = make_site()
+    site.write("static/about.html", '<p><a href="/board/nowhere/">gone</a> <a href="/board/models/">ok</a></p>\n')
+    result = site.run("build")
+    assert result.code == 1
+    assert "page /static/about.html links to /board/nowhere/, which the site does not have" in result.err
+    assert "/board/models/" not in result.err
