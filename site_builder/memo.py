@@ -83,3 +83,8 @@ def _identity(arg: object) -> object:
 def call(memo: Memo | None, function: Callable[..., Result], *args: Any) -> Result:
     """`memo.call(function, *args)`, or just the call without a memo (a one-off build)."""
     return function(*args) if memo is None else memo.call(function, *args)
+
+
+def keyed(memo: Memo | None, key: Hashable, make: Callable[[], Result]) -> Result:
+    """`memo.keyed(key, make)`, or just `make()` without a memo."""
+    return make() if memo is None else memo.keyed(key, make)

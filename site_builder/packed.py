@@ -41,6 +41,9 @@ class SiteFiles(Mapping[str, bytes]):
         found = self._files[name]
         return found.unpack() if isinstance(found, Packed) else found
 
+    def __contains__(self, name: object) -> bool:
+        return name in self._files  # (Mapping's own would expand the file to find it)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._files)
 

@@ -32,7 +32,7 @@ from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
 from site_builder.json_schemas import schema_files
 from site_builder.links import Anchors, LinkTracer, anchors_of
-from site_builder.memo import Memo, call
+from site_builder.memo import Memo, call, keyed
 from site_builder.merge import SiteData
 from site_builder.packed import Packed, SiteFiles
 from site_builder.parallel import cached_map
@@ -147,7 +147,8 @@ def render_site(
             anchors[output_file(page.url, urls.prefix)] = call(memo, _shared_targets, done.anchors)
     if problems:
         raise BuildFailed(problems)
-    files.update(sitemap_files(sitemap_entries(pages, data, urls), urls))
+    entries = tuple(sitemap_entries(pages, data, urls))
+    files.update(keyed(memo, ("sitemap", urls.base_url, entries), lambda: sitemap_files(entries, urls)))
     counts = dict(Counter(page.kind for page in pages))
     templates = {output_file(page.url, urls.prefix): page.template for page in pages}
     return RenderedSite(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from site_builder.cache import digest
 from site_builder.packed import Packed, SiteFiles
 
@@ -22,3 +24,9 @@ def test_site_files_read_packed_and_plain_files_alike_in_path_order() -> None:
     assert files.known_digest("a.css") is None
     more = files.with_files({"feed.xml": b"<feed/>"})
     assert list(more) == ["a.css", "b/index.html", "feed.xml"] and len(files) == 2
+
+
+def test_asking_whether_a_file_is_there_does_not_expand_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = SiteFiles({"index.html": Packed.of(b"<p>home</p>")})
+    monkeypatch.setattr(Packed, "unpack", lambda self: pytest.fail("expanded"))
+    assert "index.html" in files and "other.html" not in files
