@@ -13,7 +13,7 @@ from pathlib import Path
 
 from site_builder import manifest
 from site_builder import search as search_index
-from site_builder.cache import Cache, digest
+from site_builder.cache import Cache, digest, memo_of
 from site_builder.content import Content
 from site_builder.json_schemas import schema_files
 from site_builder.links import body_link_problems, page_link_problems
@@ -64,7 +64,7 @@ def check_site(
     listing every problem.
     """
     times = times or StageTimes()
-    memo = cache.memo if cache else None
+    memo = memo_of(cache)
     with times.stage("load"):
         loaded = load_content(project.content_dir, project.root, jobs, cache)
     with times.stage("validate"):
@@ -103,7 +103,7 @@ def build(
         cache.start_build()
     with _fewer_collections():
         checked = check_site(project, schedule, base_url, jobs, times, cache)
-        memo = cache.memo if cache else None
+        memo = memo_of(cache)
         with times.stage("render"):
             urls = checked.urls
             rendered = render_site(
@@ -146,7 +146,7 @@ def build(
     )
     if cache is not None:
         manifest.store(cache, out_dir, output.manifest(inputs, summary))
-        cache.save_and_forget_unused()
+        cache.forget_unused()
     return summary
 
 

@@ -10,8 +10,8 @@ entry that is corrupt, was made by another version, or came from elsewhere (say,
 pull request) fails its check and is rebuilt, never trusted: entries are pickles, and a pickle
 that was not made here must never be loaded.
 
-`serve` keeps one Cache for its whole run: entries stay in memory, so a rebuild after a save
-redoes only what the save touched.
+`serve` keeps one Cache for its whole run: entries stay in memory, with a memo of what was made
+from them (`memo.py`), so a rebuild after a save redoes only what the save touched.
 """
 
 from __future__ import annotations
@@ -82,6 +82,11 @@ def _version(name: str) -> str:
         return "absent"
 
 
+def memo_of(cache: Cache | None) -> Memo | None:
+    """The memo of a cache that remembers between builds (`serve`'s); None for a single build."""
+    return cache.memo if cache else None
+
+
 def default_key_file() -> Path:
     """The signing secret, in the user's cache folder: outside every project it could be copied with."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -89,23 +94,25 @@ def default_key_file() -> Path:
 
 
 class Cache:
-    """Signed entries on disk under `folder`, kept in memory too once read or written.
+    """Signed entries on disk under `folder`, written as they are made (and kept in memory too
+    when it `remember`s, for `serve`).
 
     Every failure to read or write the disk is treated as a miss: the cache speeds builds up and
     never stops one.
     """
 
-    def __init__(self, folder: Path | None, key_file: Path | None = None) -> None:
+    def __init__(self, folder: Path | None, key_file: Path | None = None, remember: bool = False) -> None:
         self.folder = folder
+        self.remember = remember or folder is None
+        """Keep the entries read or made in memory for the next build in this process (`serve`). A
+        single build does not: what it read of a large site would otherwise stay until it ends."""
         self.memory: dict[str, Any] = {}
         self.used: set[str] = set()
         """Keys read or written since `start_build`, so entries of old versions can be dropped."""
-        self.unsaved: dict[str, Any] = {}
-        """Entries made since the last `save`: a build that fails writes nothing, not even here."""
         self._secret = _secret(key_file or default_key_file()) if folder is not None else None
         self._entries_folder: Path | None = None
         """This version's entries folder, once found safe to use (checked once per build, not per entry)."""
-        self.memo = Memo()
+        self.memo = Memo() if self.remember else None
         """What was made from unchanged objects, by their identity: `serve`'s next build finds it there."""
 
     @classmethod
@@ -122,28 +129,26 @@ class Cache:
         if name in self.memory:
             return self.memory[name]
         value = self._read(name)
-        if value is not None:
+        if value is not None and self.remember:
             self.memory[name] = value
         return value
 
     def put(self, kind: str, key: str, value: Any) -> None:
         name = f"{kind}-{key}"
         self.used.add(name)
-        self.memory[name] = value
-        self.unsaved[name] = value
+        if self.remember:
+            self.memory[name] = value
+        # Written at once, not held until the build ends: a first build of a large site makes
+        # hundreds of megabytes of entries. Each is named by all it was made from, so one made by
+        # a build that then fails is as good as any.
+        self._write(name, value)
 
-    def save(self) -> None:
-        """Write the entries made since the last save to disk (after a build succeeded)."""
-        for name, value in self.unsaved.items():
-            self._write(name, value)
-        self.unsaved = {}
-
-    def save_and_forget_unused(self) -> None:
-        """Save, then drop entries the last build did not use, from memory and disk, so the cache
-        never grows beyond about one site's worth."""
-        self.save()
+    def forget_unused(self) -> None:
+        """After a build succeeded, drop the entries it did not use, from memory and disk, so the
+        cache never grows beyond about one site's worth."""
         self.memory = {name: value for name, value in self.memory.items() if name in self.used}
-        self.memo.end_build()
+        if self.memo is not None:
+            self.memo.end_build()
         folder = self._entries()
         if folder is None or not folder.is_dir():
             return

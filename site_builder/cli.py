@@ -170,8 +170,8 @@ def _cache_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _cache(args: argparse.Namespace, project: Project) -> Cache | None:
-    return None if args.no_cache else Cache(project.root / CACHE_DIR)
+def _cache(args: argparse.Namespace, project: Project, remember: bool = False) -> Cache | None:
+    return None if args.no_cache else Cache(project.root / CACHE_DIR, remember=remember)
 
 
 def _content_options(parser: argparse.ArgumentParser) -> None:
@@ -298,7 +298,7 @@ def _serve(args: argparse.Namespace, project: Project, stdout: TextIO, stderr: T
     schedule = _schedule(args, include_unpublished=True)
     live = LiveState()
     # One cache for the whole run, kept in memory: a save re-parses and re-renders only what it touched.
-    cache = _cache(args, project) or Cache.in_memory()
+    cache = _cache(args, project, remember=True) or Cache.in_memory()
     try:
         print(_timed_build(project, args.out, schedule, args, stderr, cache, warm_up=True), file=stdout)
     except BuildFailed as failure:

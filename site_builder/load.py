@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from site_builder.cache import Cache, digest
+from site_builder.cache import Cache, digest, memo_of
 from site_builder.characters import unsafe_characters
 from site_builder.folders import entry_problem
 from site_builder.memo import Memo
@@ -79,7 +79,7 @@ def load_content(content_dir: Path, root: Path, jobs: int = 1, cache: Cache | No
     if not content_dir.is_dir():
         raise BuildFailed([Problem(display_path(content_dir, root), 1, 1, "content folder not found")])
     problems: list[Problem] = []
-    memo = cache.memo if cache else None
+    memo = memo_of(cache)
     refused = _check_entries(content_dir, root, problems)
     site: LoadedYaml | None = None
     if SITE_FILE not in refused:

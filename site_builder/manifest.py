@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
-from site_builder.cache import Cache, digest, tool_fingerprint
+from site_builder.cache import Cache, digest, memo_of, tool_fingerprint
 from site_builder.memo import Memo
 from site_builder.problems import Problem
 from site_builder.write import build_token, made_by_site_builder
@@ -83,7 +83,7 @@ def finished_build(cache: Cache | None, out_dir: Path, options: Options) -> tupl
     inputs and `out_dir` still holds exactly what it wrote: then there is nothing to do."""
     if cache is None:
         return "", None
-    inputs = input_digest(options, cache.memo)
+    inputs = input_digest(options, memo_of(cache))
     previous = read(cache, out_dir)
     unchanged = previous is not None and previous.inputs == inputs and made_by_site_builder(out_dir)
     if previous is None or not unchanged or not still_as_written(previous, out_dir.resolve()):

@@ -22,7 +22,7 @@ import jinja2.ext
 import jinja2.meta
 import markupsafe
 
-from site_builder.cache import Cache, digest, tool_fingerprint
+from site_builder.cache import Cache, digest, memo_of, tool_fingerprint
 from site_builder.changes import changes_by_week
 from site_builder.content import Post
 from site_builder.downloads import DownloadUrls, dataset_json_ld, download_files, week_dataset_json_ld
@@ -32,7 +32,7 @@ from site_builder.fit_pages import FitView, fit_files, fit_page_specs
 from site_builder.folders import tree_problems
 from site_builder.json_schemas import schema_files
 from site_builder.links import Anchors, LinkTracer, anchors_of
-from site_builder.memo import Memo, call, keyed
+from site_builder.memo import Memo, Remembered, call, keyed
 from site_builder.merge import SiteData
 from site_builder.packed import Packed, SiteFiles
 from site_builder.parallel import cached_map
@@ -125,7 +125,7 @@ def render_site(
     renderer = PageRenderer(data, pages, templates_dir, static_files, urls, root, plan.social, bytecode=bytecode)
     keys = page_keys(renderer, cache) if cache else [""] * len(pages)
     models = data.content.models
-    memo = cache.memo if cache else None
+    memo = memo_of(cache)
     results, fresh = cached_map(
         cache,
         "page",
@@ -176,10 +176,11 @@ def page_keys(renderer: PageRenderer, cache: Cache | None = None) -> list[str]:
     closures = template_closures(renderer.environment, renderer.templates_dir, cache)
     shared = site_wide_inputs(renderer)
     keys = []
-    memo = cache.memo.fingerprints if cache else None
+    memo = memo_of(cache)
+    remembered = memo.fingerprints if memo else Remembered()  # shared weeks described once, at least
     for page in renderer.pages:
         try:
-            keys.append(digest(shared, closures.get(page.template, ""), fingerprint(page, memo)))
+            keys.append(digest(shared, closures.get(page.template, ""), fingerprint(page, remembered)))
         except Unknown:
             keys.append("")
     return keys

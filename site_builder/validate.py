@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
-from site_builder.cache import Cache, digest
+from site_builder.cache import Cache, digest, memo_of
 from site_builder.content import Content, Lock, Model, Post, row_name, unknown
 from site_builder.load import LoadedContent, LoadedPost, LoadedYaml
 from site_builder.lock import WeekLock
@@ -103,7 +103,7 @@ def validate_content(
     kept for rendering, with site links made from `base_url` (else the one in site.yaml).
     """
     problems = list(loaded.problems)
-    memo = cache.memo if cache else None
+    memo = memo_of(cache)
     site = _parse(SiteConfig, loaded.site, problems, memo) if loaded.site else None
     if site is not None and loaded.site is not None:
         _check_site(site, _reporter(loaded.site, problems))
@@ -302,7 +302,7 @@ def _check_bodies(
     targets = LinkTargets(urls, set(known.models) | known.invalid_model_ids, known.post_ids)
     bodies = [(item.body, meta.title if meta else "") for item, meta in zip(posts, metas, strict=True)]
     base = urls.base_url if urls else ""
-    memo = cache.memo if cache else None
+    memo = memo_of(cache)
     keys = [call(memo, digest, body, title, base) for body, title in bodies]
     return cached_map(cache, "body", _check_body, targets, bodies, keys, jobs, targets.still_holds)[0]
 

@@ -207,14 +207,14 @@ def test_serves_first_build_with_nothing_to_do_writes_nothing_but_fills_the_memo
     """So that the first save after `serve` starts is as quick as the next ones."""
     assert frozen_site.run("build").code == 0
     before = {path: path.stat().st_ino for path in (frozen_site.root / "_site").rglob("*")}
-    cache = Cache(frozen_site.root / CACHE_DIR)
+    cache = Cache(frozen_site.root / CACHE_DIR, remember=True)  # as serve makes it
     args = argparse.Namespace(jobs=1)
     schedule = Schedule(today_from_environment(os.environ))
     project, out = Project.at(frozen_site.root), frozen_site.root / "_site"
     line = cli._timed_build(project, out, schedule, args, io.StringIO(), cache, warm_up=True)
     assert line.startswith("Nothing changed: ")
     assert {path: path.stat().st_ino for path in out.rglob("*")} == before
-    assert len(cache.memo) > 0
+    assert cache.memo is not None and len(cache.memo) > 0
 
 
 def cache_entries(site: FixtureSite) -> list[Path]:
