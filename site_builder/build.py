@@ -99,6 +99,7 @@ def build(
     replaces only the changed files of the last build, one by one, and keeps its search index.
     """
     times = times or StageTimes()
+    check_output_folder(out_dir, project.root, project.sources)  # before anything is made, even cache entries
     if cache is not None:
         cache.start_build()
     with _fewer_collections():
@@ -128,7 +129,6 @@ def build(
             if broken:
                 raise BuildFailed(broken)
         with times.stage("write"):
-            check_output_folder(out_dir, project.root, project.sources)
             output = Output(files, digests, out_dir, manifest.read(cache, out_dir))
             output.refuse_a_folder_made_by_hand()
             search = search_index.available()

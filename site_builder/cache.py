@@ -101,8 +101,12 @@ class Cache:
     never stops one.
     """
 
-    def __init__(self, folder: Path | None, key_file: Path | None = None, remember: bool = False) -> None:
+    def __init__(
+        self, folder: Path | None, key_file: Path | None = None, remember: bool = False, read_only: bool = False
+    ) -> None:
         self.folder = folder
+        self.read_only = read_only
+        """Read entries, never write them (`check` writes nothing)."""
         self.remember = remember or folder is None
         """Keep the entries read or made in memory for the next build in this process (`serve`). A
         single build does not: what it read of a large site would otherwise stay until it ends."""
@@ -141,7 +145,8 @@ class Cache:
         # Written at once, not held until the build ends: a first build of a large site makes
         # hundreds of megabytes of entries. Each is named by all it was made from, so one made by
         # a build that then fails is as good as any.
-        self._write(name, value)
+        if not self.read_only:
+            self._write(name, value)
 
     def forget_unused(self) -> None:
         """After a build succeeded, drop the entries it did not use, from memory and disk, so the

@@ -170,8 +170,8 @@ def _cache_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _cache(args: argparse.Namespace, project: Project, remember: bool = False) -> Cache | None:
-    return None if args.no_cache else Cache(project.root / CACHE_DIR, remember=remember)
+def _cache(args: argparse.Namespace, project: Project, remember: bool = False, read_only: bool = False) -> Cache | None:
+    return None if args.no_cache else Cache(project.root / CACHE_DIR, remember=remember, read_only=read_only)
 
 
 def _content_options(parser: argparse.ArgumentParser) -> None:
@@ -253,7 +253,9 @@ def _check(args: argparse.Namespace, project: Project, stdout: TextIO, stderr: T
     from site_builder import build as pipeline
 
     # Reads the cache a build left, never writes it: `check` writes nothing.
-    checked = pipeline.check_site(project, _schedule(args, args.drafts), jobs=args.jobs, cache=_cache(args, project))
+    checked = pipeline.check_site(
+        project, _schedule(args, args.drafts), jobs=args.jobs, cache=_cache(args, project, read_only=True)
+    )
     _print_warnings(checked.data.warnings, args, stderr)
     selection = checked.selection
     content = selection.content
