@@ -17,6 +17,7 @@ from site_builder.content import Post
 from site_builder.json_schemas import SCHEMAS, schema_path
 from site_builder.memo import Memo, call
 from site_builder.merge import SiteData, Week
+from site_builder.packed import Packed
 from site_builder.schema import SiteConfig
 from site_builder.urls import Urls
 
@@ -67,11 +68,12 @@ class DownloadUrls:
         return self.urls.path(schema_path(name))
 
 
-def download_files(data: SiteData, urls: Urls, memo: Memo | None = None) -> dict[str, bytes]:
+def download_files(data: SiteData, urls: Urls, memo: Memo | None = None) -> dict[str, bytes | Packed]:
     """Every download, by output path. Published weeks only: a preview's drafts are not data yet.
-    With `memo` (`serve`), a week's file is the last build's while the week and the site are too."""
+    A week's file is packed (there is one per week); with `memo` (`serve`), it is the last build's
+    while the week and the site are too."""
     links = DownloadUrls(urls)
-    files = {_relative(links.models(), urls): _json(models_document(data, urls))}
+    files: dict[str, bytes | Packed] = {_relative(links.models(), urls): _json(models_document(data, urls))}
     weeks = data.published_weeks
     site = data.content.site
     for week in weeks:
@@ -143,8 +145,8 @@ def _script_json(document: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _week_json(week: Week, site: SiteConfig, base_url: str) -> bytes:
-    return _json(week_document(week, site, Urls(base_url)))
+def _week_json(week: Week, site: SiteConfig, base_url: str) -> Packed:
+    return Packed.of(_json(week_document(week, site, Urls(base_url))))
 
 
 def week_document(week: Week, site: SiteConfig, urls: Urls) -> dict[str, Any]:

@@ -144,7 +144,7 @@ def render_site(
         problems.extend(done.problems)
         if done.html is not None and done.anchors is not None:
             files[output_file(page.url, urls.prefix)] = done.html
-            anchors[output_file(page.url, urls.prefix)] = call(memo, _shared_targets, done.anchors)
+            anchors[output_file(page.url, urls.prefix)] = call(memo, _shared_strings, done.anchors)
     if problems:
         raise BuildFailed(problems)
     entries = tuple(sitemap_entries(pages, data, urls))
@@ -164,10 +164,11 @@ def render_site(
     )
 
 
-def _shared_targets(anchors: Anchors) -> Anchors:
-    """Most links are on many pages (the menu, the stylesheet, each model): one string for each,
-    not one per page, saves a tenth of a large site's memory."""
-    return Anchors(anchors.ids, tuple(sys.intern(target) for target in anchors.targets))
+def _shared_strings(anchors: Anchors) -> Anchors:
+    """Most links are on many pages (the menu, the stylesheet, each model), and so are many ids:
+    one string for each, not one per page, saves a tenth of a large site's memory."""
+    ids = frozenset(sys.intern(name) for name in anchors.ids)
+    return Anchors(ids, tuple(sys.intern(target) for target in anchors.targets))
 
 
 def page_keys(renderer: PageRenderer, cache: Cache | None = None) -> list[str]:
@@ -267,7 +268,7 @@ class SitePlan:
     (fit finder data, feed, downloads), made once for the link check and the output alike."""
 
     pages: list[Page]
-    generated: dict[str, bytes]
+    generated: dict[str, bytes | Packed]
     social: SocialImage
     """The link-preview image every page names (its file is among `generated`)."""
 

@@ -397,3 +397,15 @@ def test_merge_without_posts_has_no_current_week(make_site: Callable[..., Fixtur
     assert data.weeks == []
     assert data.current is None
     assert data.appearances == {"alpha": [], "giant": []}
+
+
+def test_rows_made_without_validating_again_equal_validated_ones(content: Content) -> None:
+    """The merge makes lock rows from checked values without checking them again: they must be
+    exactly what validating the same values gives (a lock file read back is compared with them)."""
+    week = merge(content).weeks[0]
+    rows = [row for table in week.tiers for row in table.rows]
+    assert rows and week.wait_list
+    for row in [*rows, *week.wait_list]:
+        again = type(row).model_validate(row.model_dump())
+        assert again == row and again.model_dump_json() == row.model_dump_json()
+        assert again.model_fields_set == row.model_fields_set
