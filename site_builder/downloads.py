@@ -81,7 +81,7 @@ def download_files(data: SiteData, urls: Urls, memo: Memo | None = None) -> dict
     current = weeks[-1] if weeks else None
     if current is not None:
         files[_relative(links.leaderboard(), urls)] = call(memo, _week_json, current, site, urls.base_url)
-        for tier in data.content.site.ordered_tiers():
+        for tier in site.ordered_tiers():
             files[_relative(links.tier_csv(tier.id), urls)] = tier_csv(current, tier.id)
     return files
 

@@ -22,7 +22,6 @@ from urllib.parse import unquote, urlsplit
 
 from site_builder.cache import Cache, digest, memo_of
 from site_builder.content import Post
-from site_builder.memo import keyed
 from site_builder.parallel import cached_map
 from site_builder.problems import Problem
 from site_builder.urls import Urls
@@ -170,8 +169,9 @@ def page_link_problems(
     found_here = dict(zip(paths, parsed, strict=True))
     pages = {path: read.get(path) or found_here[path] for path in files if path.endswith(".html")}
     # Where a link leads depends on the site's address and files alone: `serve` keeps the answers while they stay.
-    checked: dict[tuple[str, str], _Resolved] = keyed(
-        memo_of(cache), ("link targets", urls.base_url, digest(*sorted(known))), dict
+    memo = memo_of(cache)
+    checked: dict[tuple[str, str], _Resolved] = (
+        memo.keyed(("link targets", urls.base_url, digest(*sorted(known))), dict) if memo else {}
     )
     found: dict[tuple[str, int, int, str], list[str]] = defaultdict(list)
     for path, page in pages.items():

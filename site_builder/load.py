@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from site_builder.cache import Cache, digest, memo_of
 from site_builder.characters import unsafe_characters
 from site_builder.folders import entry_problem
-from site_builder.memo import Memo
+from site_builder.memo import Memo, for_file
 from site_builder.parallel import cached_map
 from site_builder.problems import BuildFailed, LineIndex, Problem, display_path, position_of_offset
 from site_builder.schema import DEFAULT_MAX_FILE_SIZE_MB
@@ -160,14 +160,7 @@ class Reading:
     def text(self, path: Path) -> tuple[SourceFile | None, str | None, list[Problem]]:
         """The file (with its digest) and its normalised text, or None and why it could not be read.
         With a memo (`serve`), a file whose size, times and inode are unchanged is not read again."""
-        if self.memo is None:
-            return self._read(path)
-        try:
-            status = path.stat()
-        except OSError:
-            return self._read(path)
-        signature = (str(path), self.limit.bytes, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-        return self.memo.keyed(signature, lambda: self._read(path))
+        return for_file(self.memo, path, ("text", self.limit.bytes), lambda: self._read(path))
 
     def _read(self, path: Path) -> tuple[SourceFile | None, str | None, list[Problem]]:
         problems: list[Problem] = []

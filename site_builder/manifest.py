@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 from stat import S_ISREG
 
 from site_builder.cache import Cache, digest, memo_of, tool_fingerprint
-from site_builder.memo import Memo
+from site_builder.memo import Memo, for_file
 from site_builder.problems import Problem
 from site_builder.write import build_token, made_by_site_builder
 
@@ -104,19 +105,14 @@ def input_digest(options: Options, memo: Memo | None = None) -> str:
     ]
     for source in options.sources:
         for path in sorted(_files_under(source)):
-            parts += [str(path), _digest_of(path, memo)]
+            # A link stands for itself (`_content_of`), so it is its own times that matter.
+            content = functools.partial(_content_digest, path)
+            parts += [str(path), for_file(memo, path, "input", content, follow_links=False)]
     return digest(*parts)
 
 
-def _digest_of(path: Path, memo: Memo | None) -> str:
-    if memo is None:
-        return digest(_content_of(path))
-    try:
-        status = path.lstat()
-    except OSError:
-        return digest(_content_of(path))
-    signature = (str(path), status.st_mode, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
-    return memo.keyed(("input", *signature), lambda: digest(_content_of(path)))
+def _content_digest(path: Path) -> str:
+    return digest(_content_of(path))
 
 
 LARGEST_READ = 8_000_000

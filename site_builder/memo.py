@@ -10,6 +10,7 @@ merged weeks are frozen dataclasses and models).
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import Any, TypeVar
 
 Result = TypeVar("Result")
@@ -88,3 +89,19 @@ def call(memo: Memo | None, function: Callable[..., Result], *args: Any) -> Resu
 def keyed(memo: Memo | None, key: Hashable, make: Callable[[], Result]) -> Result:
     """`memo.keyed(key, make)`, or just `make()` without a memo."""
     return make() if memo is None else memo.keyed(key, make)
+
+
+def for_file(
+    memo: Memo | None, path: Path, kind: Hashable, make: Callable[[], Result], follow_links: bool = True
+) -> Result:
+    """`make()`, or, with `memo` (`serve`), what it made from this file when the file's size, times
+    and inode were as they are now (every save changes them). `kind` names what is made, and any
+    other thing it depends on."""
+    if memo is None:
+        return make()
+    try:
+        status = path.stat() if follow_links else path.lstat()
+    except OSError:
+        return make()
+    signature = (status.st_mode, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+    return memo.keyed((kind, str(path), *signature), make)

@@ -22,7 +22,6 @@ from site_builder.memo import Memo, call
 from site_builder.problems import Problem
 from site_builder.schema import (
     Benchmark,
-    HardwareFile,
     MemoryNeed,
     Quantization,
     SiteConfig,
@@ -135,7 +134,7 @@ def merge(content: Content, memo: Memo | None = None) -> SiteData:
         week, drift = call(memo, _merged_week, post, content.locks.get(post.id), content.site, picked)
         weeks.append(week)
         warnings += drift
-    warnings += call(memo, _plausibility_warnings, tuple(content.models.values()), content.hardware)
+    warnings += call(memo, plausibility_warnings, tuple(content.models.values()), content.hardware)
     return SiteData(content, weeks, _appearances(content, weeks, memo), warnings)
 
 
@@ -151,10 +150,6 @@ def _merged_week(
     live = lock_of(_leaderboard(post, {model.id: model for model in picked}, site))
     drift = _drift_warnings(post, lock, live, site) if lock is not None else []
     return _week(post, lock.week if lock else live, site, frozen=lock is not None), drift
-
-
-def _plausibility_warnings(models: tuple[Model, ...], hardware: HardwareFile | None) -> list[Problem]:
-    return plausibility_warnings(models, hardware)
 
 
 def lock_of(board: Leaderboard) -> WeekLock:

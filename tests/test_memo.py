@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+from pathlib import Path
 
-from site_builder.memo import Memo, Remembered
+from site_builder.memo import Memo, Remembered, for_file
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,3 +90,22 @@ def test_strings_and_numbers_are_looked_at_by_value_and_keyed_results_by_an_equa
     assert memo.keyed(("file", 1), lambda: made("x")) == "x"
     assert memo.keyed(("file", 1), lambda: made("y")) == "x"
     assert calls == ["ab", "ab", "x"]
+
+
+def test_what_was_made_from_a_file_is_made_again_once_it_is_saved(tmp_path: Path) -> None:
+    memo, made = Memo(), []
+    path = tmp_path / "week-01.md"
+    path.write_text("one", encoding="utf-8")
+
+    def read() -> str:
+        made.append(path.read_text(encoding="utf-8"))
+        return made[-1]
+
+    assert for_file(memo, path, "text", read) == for_file(memo, path, "text", read) == "one"
+    before = path.stat().st_mtime_ns
+    path.write_text("two", encoding="utf-8")  # the same size: its times tell
+    # A save a second later (the file system's clock may not have moved within this test).
+    os.utime(path, ns=(before + 10**9, before + 10**9))
+    assert for_file(memo, path, "text", read) == "two"
+    assert for_file(None, path, "text", read) == "two"  # no memo: always made
+    assert made == ["one", "two", "two"]
