@@ -10,7 +10,7 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from site_builder import __version__, manifest
 from site_builder.cache import CACHE_DIR, Cache
@@ -48,6 +48,16 @@ def main(argv: list[str] | None = None, stdout: TextIO = sys.stdout, stderr: Tex
     except KeyboardInterrupt:
         return 130
     return status
+
+
+def run() -> NoReturn:
+    """The command's entry point: `main`, then exit without the interpreter's teardown. Everything
+    the command makes is written and closed by then; the teardown would only free, one by one, the
+    objects of a large build (a tenth of an edited build's time)."""
+    status = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

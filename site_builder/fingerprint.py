@@ -1,9 +1,10 @@
 """What a page is rendered from, as one hash: the key its HTML is cached under.
 
-The page's context is walked value by value. Posts and model records stand for themselves by
-their file's digest (everything in them is made from that file), so a page listing a thousand
-posts hashes a thousand short digests, not a thousand bodies. Anything this walk does not know
-makes the page uncacheable rather than wrongly cached.
+The page's context is walked value by value. Model records stand for themselves by their file's
+digest (everything in them is made from that file), and posts by their front matter: a page
+that reads a body records it as it renders (`reads`), so editing a story leaves alone the pages
+that only list its week. Anything this walk does not know makes the page uncacheable rather
+than wrongly cached.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def _describer(kind: type) -> Describe:
     if kind is type(None) or issubclass(kind, bool | int | float):
         return lambda value, parts, memo: parts.append(repr(value))
     if issubclass(kind, Post):
-        return lambda value, parts, memo: parts.append(f"Post {value.file.path} {value.file.digest} {value.status}")
+        return _describe_post
     if issubclass(kind, Model):
         return lambda value, parts, memo: parts.append(f"Model {value.file.path} {value.file.digest}")
     if issubclass(kind, SourceFile):
@@ -79,6 +80,12 @@ def _describer(kind: type) -> Describe:
         names = [field.name for field in dataclasses.fields(kind)]
         return _remembered(lambda value, memo: digest(*_fields(value, names, memo)))
     return _unknown
+
+
+def _describe_post(post: Post, parts: list[str], memo: Remembered) -> None:
+    """A post by its front matter: a page that reads its body records that read (`reads`)."""
+    parts.append(f"Post {post.file.path} {post.status}")
+    _describe(post.meta, parts, memo)
 
 
 def _describe_sequence(value: list[object] | tuple[object, ...], parts: list[str], memo: Remembered) -> None:

@@ -24,7 +24,7 @@ import markupsafe
 
 from site_builder.cache import Cache, digest, memo_of, tool_fingerprint
 from site_builder.changes import changes_by_week
-from site_builder.content import Post
+from site_builder.content import Model, Post
 from site_builder.downloads import DownloadUrls, dataset_json_ld, download_files, week_dataset_json_ld
 from site_builder.feeds import feed_files, feed_url, sitemap_entries, sitemap_files
 from site_builder.fingerprint import Unknown, fingerprint
@@ -37,7 +37,7 @@ from site_builder.merge import SiteData
 from site_builder.packed import Packed, SiteFiles
 from site_builder.parallel import cached_map
 from site_builder.problems import BuildFailed, Problem, display_path
-from site_builder.reads import Reads, TrackedModels, record_versions
+from site_builder.reads import BODY_ATTRIBUTES, Reads, TrackedModels, body_versions, record_versions
 from site_builder.search import available as search_available
 from site_builder.social import SocialImage, social_image
 from site_builder.table_data import register as register_table_helpers
@@ -125,6 +125,7 @@ def render_site(
     renderer = PageRenderer(data, pages, templates_dir, static_files, urls, root, plan.social, bytecode=bytecode)
     keys = page_keys(renderer, cache) if cache else [""] * len(pages)
     models = data.content.models
+    posts = renderer.posts
     memo = memo_of(cache)
     results, fresh = cached_map(
         cache,
@@ -134,7 +135,7 @@ def render_site(
         range(len(pages)),
         keys,
         jobs,
-        lambda done: record_versions(set(done.records), models) == done.records,
+        lambda done: _still_current(done, models, posts),
     )
     problems: list[Problem] = []
     files: dict[str, bytes | Packed] = {f"static/{name}": body for name, body in static_files.items()}
@@ -303,6 +304,11 @@ class PageRenderer:
     bytecode: jinja2.BytecodeCache | None = None
 
     @functools.cached_property
+    def posts(self) -> dict[str, Post]:
+        """By id, for the versions of the bodies a page reads."""
+        return {post.id: post for post in self.data.content.posts}
+
+    @functools.cached_property
     def environment(self) -> jinja2.Environment:
         env = make_environment(self.templates_dir, self.urls, self.data, self.static_files, self.social, self.reads)
         env.bytecode_cache = self.bytecode
@@ -311,7 +317,7 @@ class PageRenderer:
     def __getstate__(self) -> dict[str, Any]:
         # A Jinja environment does not pickle, nor should the cache: a worker started without fork
         # makes its own environment and compiles the templates itself.
-        return {key: value for key, value in self.__dict__.items() if key not in ("environment", "bytecode")}
+        return {key: value for key, value in self.__dict__.items() if key not in ("environment", "bytecode", "posts")}
 
 
 @dataclass
@@ -344,18 +350,48 @@ class RenderedPage:
     problems: list[Problem]
     records: dict[str, str]
     """The digest of each record the page read through the globals: it is reused while they match."""
+    bodies: dict[str, str]
+    """The file digest of each post whose body the page read: it is reused while they match."""
+
+
+def _still_current(page: RenderedPage, models: Mapping[str, Model], posts: Mapping[str, Post]) -> bool:
+    """A cached page is reused while the records and the bodies it read are the same."""
+    return (
+        record_versions(set(page.records), models) == page.records
+        and body_versions(set(page.bodies), posts) == page.bodies
+    )
 
 
 def _render_one(renderer: PageRenderer, index: int) -> RenderedPage:
     problems: list[Problem] = []
     page = renderer.pages[index]
-    renderer.reads.start()
+    reads = renderer.reads
+    reads.start()
     html = _render_page(renderer.environment, page, renderer.templates_dir, renderer.root, problems)
-    records = record_versions(renderer.reads.ids, renderer.data.content.models)
+    records = record_versions(reads.ids, renderer.data.content.models)
+    bodies = body_versions(reads.bodies, renderer.posts)
     if html is None:
-        return RenderedPage(None, None, problems, records)
+        return RenderedPage(None, None, problems, records, bodies)
     # Read for the link check here, while the page is text: it is then packed until written.
-    return RenderedPage(Packed.of(html.encode("utf-8")), anchors_of(html), problems, records)
+    return RenderedPage(Packed.of(html.encode("utf-8")), anchors_of(html), problems, records, bodies)
+
+
+class _PageEnvironment(jinja2.Environment):
+    """Jinja's environment, noting each post whose body a template reads (`post.html`)."""
+
+    def __init__(self, reads: Reads, **options: Any) -> None:
+        super().__init__(**options)
+        self.reads = reads
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if attribute in BODY_ATTRIBUTES and isinstance(obj, Post):
+            self.reads.body(obj.id)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if argument in BODY_ATTRIBUTES and isinstance(obj, Post):
+            self.reads.body(obj.id)
+        return super().getitem(obj, argument)
 
 
 def make_environment(
@@ -369,7 +405,8 @@ def make_environment(
 ) -> jinja2.Environment:
     """The Jinja environment of every page; `reads` notes which records a page reads through its globals."""
     reads = reads or Reads()
-    env = jinja2.Environment(
+    env = _PageEnvironment(
+        reads,
         extensions=extensions,
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,

@@ -108,6 +108,28 @@ def test_editing_a_record_renders_again_exactly_the_pages_that_read_it(frozen_si
     }
 
 
+def test_editing_a_posts_story_renders_again_only_its_own_page(frozen_site: FixtureSite) -> None:
+    """The home page, the tier pages, the archive and the model pages show the week's front matter,
+    not its story."""
+    cached_build(frozen_site)
+    edit(frozen_site, *EDITS["a post's story"])
+    assert cached_build(frozen_site).rendered == ("posts/week-06/index.html",)
+    edit(frozen_site, "content/posts/week-06.md", "summary: ", "summary: Edited. ")
+    assert {"index.html", "posts/index.html", "posts/week-06/index.html"} <= set(cached_build(frozen_site).rendered)
+
+
+@pytest.mark.parametrize("read", ["week.post.html", "week.post['html']", "week.post.file.digest"])
+def test_a_page_showing_a_story_is_rendered_again_when_the_story_changes(frozen_site: FixtureSite, read: str) -> None:
+    edit(frozen_site, "templates/archive.html", "<p>{{ week.post.meta.summary }}</p>", f"<div>{{{{ {read} }}}}</div>")
+    assert frozen_site.run("build").code == 0
+    edit(frozen_site, *EDITS["a post's story"])
+    assert set(cached_build(frozen_site).rendered) == {"posts/week-06/index.html", "posts/index.html"}
+    assert frozen_site.run("build", "--no-cache", "--out", "cold").code == 0
+    assert output_of(frozen_site, "_site") == output_of(frozen_site, "cold")
+    if "html" in read:
+        assert "Edited: " in output_of(frozen_site, "_site")["posts/index.html"].decode()
+
+
 def test_a_change_to_the_link_preview_image_renders_every_page_again(frozen_site: FixtureSite) -> None:
     """Every page names the image with a version taken from its pixels, and the image shows the picks' names."""
     cached_build(frozen_site)
