@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from site_builder.cache import Cache, digest, memo_of
 from site_builder.content import Post
+from site_builder.memo import keyed
 from site_builder.parallel import cached_map
 from site_builder.problems import Problem
 from site_builder.urls import Urls
@@ -168,37 +169,65 @@ def page_link_problems(
     parsed, _ = cached_map(cache, "anchors", page_anchors, None, [files[path] for path in paths], keys, jobs)
     found_here = dict(zip(paths, parsed, strict=True))
     pages = {path: read.get(path) or found_here[path] for path in files if path.endswith(".html")}
-    # Where a link leads depends on the site's address and files alone: `serve` keeps the answers while they stay.
+    # Where a link leads depends on the site's address and files alone: `serve` keeps the answers
+    # while they stay, and each page's broken links while the page and every page's ids stay too.
     memo = memo_of(cache)
-    checked: dict[tuple[str, str], _Resolved] = (
-        memo.keyed(("link targets", urls.base_url, digest(*sorted(known))), dict) if memo else {}
-    )
+    site_key = ("links", urls.base_url, digest(*sorted(known))) if memo else ()
+    checked: dict[tuple[str, str], _Resolved] = keyed(memo, (*site_key, "targets"), dict)
+    earlier: dict[str, _Checked] = keyed(memo, (*site_key, "pages"), dict)
+    same_ids = all(_same_ids(earlier.get(path), page) for path, page in pages.items())
     found: dict[tuple[str, int, int, str], list[str]] = defaultdict(list)
     for path, page in pages.items():
-        page_path = path.removesuffix("index.html") if path.endswith("index.html") else posixpath.dirname(path) + "/"
-        if page_path == "/":
-            page_path = ""
-        broken = []
-        for index, target in enumerate(page.targets):
-            # A site-root link means the same on every page, a relative one on every page of its folder;
-            # one with no path (`#id`, `?q`) is about its own page.
-            where = path if not target or target[0] in "#?" else ("" if target.startswith("/") else page_path)
-            resolved = checked.get((target, where))
-            if resolved is None:
-                resolved = checked[target, where] = _resolve(target, page_path, path, urls, known)
-            if message := resolved.problem or _missing_id(target, resolved, pages):
-                broken.append((index, message))
-        if not broken:
+        kept = earlier.get(path)
+        if kept is None or kept.anchors is not page or not same_ids:
+            kept = earlier[path] = _Checked(page, _broken_links(path, page, pages, urls, known, checked))
+        if not kept.broken:
             continue
         traced = trace(path, files[path].decode("utf-8")) if trace else []
         fallback = (f"templates/{templates.get(path, 'base.html')}", 1, 1)
-        for index, message in broken:
+        for index, message in kept.broken:
             at = traced[index] if len(traced) == len(page.targets) else fallback
             found[(*at, message)].append(path)
     return [
         Problem(file, line, column, f"page /{paths[0]}{_more(len(paths) - 1)} {message}")
         for (file, line, column, message), paths in found.items()
     ]
+
+
+@dataclass(frozen=True)
+class _Checked:
+    anchors: Anchors
+    broken: list[tuple[int, str]]
+    """Which of the page's links lead nowhere (by index among its targets), and why."""
+
+
+def _same_ids(kept: _Checked | None, page: Anchors) -> bool:
+    """Whether links into the page find what they found before (a page not seen before: no)."""
+    return kept is not None and (kept.anchors is page or kept.anchors.ids == page.ids)
+
+
+def _broken_links(
+    path: str,
+    page: Anchors,
+    pages: Mapping[str, Anchors],
+    urls: Urls,
+    known: set[str],
+    checked: dict[tuple[str, str], _Resolved],
+) -> list[tuple[int, str]]:
+    page_path = path.removesuffix("index.html") if path.endswith("index.html") else posixpath.dirname(path) + "/"
+    if page_path == "/":
+        page_path = ""
+    broken = []
+    for index, target in enumerate(page.targets):
+        # A site-root link means the same on every page, a relative one on every page of its folder;
+        # one with no path (`#id`, `?q`) is about its own page.
+        where = path if not target or target[0] in "#?" else ("" if target.startswith("/") else page_path)
+        resolved = checked.get((target, where))
+        if resolved is None:
+            resolved = checked[target, where] = _resolve(target, page_path, path, urls, known)
+        if message := resolved.problem or _missing_id(target, resolved, pages):
+            broken.append((index, message))
+    return broken
 
 
 def _more(count: int) -> str:

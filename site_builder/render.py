@@ -23,7 +23,7 @@ import jinja2.meta
 import markupsafe
 
 from site_builder.cache import Cache, digest, memo_of, tool_fingerprint
-from site_builder.changes import changes_by_week
+from site_builder.changes import WeekChanges, changes_by_week
 from site_builder.content import Model, Post
 from site_builder.downloads import DownloadUrls, dataset_json_ld, download_files, week_dataset_json_ld
 from site_builder.feeds import feed_files, feed_url, sitemap_entries, sitemap_files
@@ -33,7 +33,7 @@ from site_builder.folders import tree_problems
 from site_builder.json_schemas import schema_files
 from site_builder.links import Anchors, LinkTracer, anchors_of
 from site_builder.memo import Memo, Remembered, call, keyed
-from site_builder.merge import SiteData
+from site_builder.merge import Appearance, SiteData, Week
 from site_builder.packed import Packed, SiteFiles
 from site_builder.parallel import cached_map
 from site_builder.problems import BuildFailed, Problem, display_path
@@ -85,23 +85,33 @@ def plan_pages(data: SiteData, urls: Urls, memo: Memo | None = None) -> list[Pag
         context: dict[str, Any] = {**now, "tier": tier, "table": tables.get(tier.id)}
         pages.append(Page("tier page", urls.tier(tier.id), "tier.html", context))
     pages.append(Page("wait list page", urls.wait_list(), "wait_list.html", now))
+    # The pages of unchanged models and weeks are `serve`'s last ones: their keys are found by identity.
     for model in content.models.values():
-        context = {"model": model, "appearances": data.appearances[model.id]}
-        pages.append(Page("model page", urls.model(model.id), "model.html", context))
+        pages.append(call(memo, _model_page, urls.model(model.id), model, data.appearances[model.id]))
     pages.append(Page("model index", urls.models(), "models.html", {"models": list(content.models.values())}))
     for index, week in enumerate(data.weeks):
-        context = {
-            "post": week.post,
-            "leaderboard": week,
-            "changes": changes[week.post.id],
-            "previous_post": data.weeks[index - 1].post if index else None,
-            "next_post": data.weeks[index + 1].post if index + 1 < len(data.weeks) else None,
-        }
-        pages.append(Page("post", urls.post(week.post.id), "post.html", context))
+        previous = data.weeks[index - 1].post if index else None
+        following = data.weeks[index + 1].post if index + 1 < len(data.weeks) else None
+        pages.append(call(memo, _post_page, urls.post(week.post.id), week, changes[week.post.id], previous, following))
     pages.append(Page("archive", urls.posts(), "archive.html", {"weeks": list(reversed(data.weeks))}))
     pages.append(Page("404 page", urls.path("404.html"), "404.html"))
     pages += [Page(*spec) for spec in fit_page_specs(data, urls)]
     return pages
+
+
+def _model_page(url: str, model: Model, appearances: list[Appearance]) -> Page:
+    return Page("model page", url, "model.html", {"model": model, "appearances": appearances})
+
+
+def _post_page(url: str, week: Week, changes: WeekChanges, previous: Post | None, following: Post | None) -> Page:
+    context = {
+        "post": week.post,
+        "leaderboard": week,
+        "changes": changes,
+        "previous_post": previous,
+        "next_post": following,
+    }
+    return Page("post", url, "post.html", context)
 
 
 def render_site(

@@ -20,6 +20,7 @@ from site_builder import cache as cache_module
 from site_builder import cli
 from site_builder.cache import CACHE_DIR, Cache
 from site_builder.manifest import Summary
+from site_builder.problems import BuildFailed
 from site_builder.project import Project
 from site_builder.schedule import Schedule, today_from_environment
 
@@ -347,3 +348,27 @@ def test_one_cache_kept_through_a_run_of_edits_builds_what_a_cold_build_does(fro
         build_both_ways(what)
     week_07.unlink()
     build_both_ways("removing a week")
+
+
+def test_serve_checks_again_the_links_of_unchanged_pages_into_a_page_whose_ids_changed(
+    frozen_site: FixtureSite,
+) -> None:
+    """`serve` keeps each unchanged page's link check; a link into an edited page is checked again."""
+    cache, project = Cache.in_memory(), Project.at(frozen_site.root)
+    schedule = Schedule(today_from_environment(os.environ))
+    link = '<a href="{{ urls.post(week.post.id) }}#post-what-to-do-now">What to do</a>'
+    edit(frozen_site, "templates/archive.html", "<p>{{ week.post.meta.summary }}</p>", link)
+
+    def build() -> Summary:
+        return pipeline.build(project, frozen_site.root / "_site", schedule, cache=cache, in_place=True)
+
+    build()
+    edit(frozen_site, "content/posts/week-06.md", "## What to do now", "## What to do next")
+    with pytest.raises(BuildFailed) as refused:
+        build()
+    assert [str(problem) for problem in refused.value.problems] == [
+        "templates/archive.html:12:8: page /posts/index.html links to /home-gpu-leaderboard/posts/week-06/"
+        "#post-what-to-do-now, but that page has no element with id 'post-what-to-do-now'"
+    ]
+    edit(frozen_site, "content/posts/week-06.md", "## What to do next", "## What to do now")
+    assert build().rendered == ("posts/week-06/index.html",)
