@@ -7,6 +7,7 @@ handed on with what could be read so that validation can report everything at on
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,14 +208,19 @@ def _files(content_dir: Path, name: str, suffix: str, root: Path, problems: list
     if not folder.is_dir():
         return []
     found = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    for entry in entries:
+        if entry.name.startswith("."):
             continue
-        problem = entry_problem(path, content_dir, root, "content")
+        path = Path(entry.path)
+        # The listing tells a plain file or folder without asking the disk; anything else is looked at.
+        plain = not entry.is_symlink() and (entry.is_file(follow_symlinks=False) or entry.is_dir(follow_symlinks=False))
+        problem = None if plain else entry_problem(path, content_dir, root, "content")
         if problem:
             problems.append(problem)
             continue
-        if path.suffix == suffix and path.is_file():
+        if path.suffix == suffix and entry.is_file():
             found.append(path)
         else:
             shown = display_path(path, root)

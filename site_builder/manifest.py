@@ -107,12 +107,12 @@ def input_digest(options: Options, memo: Memo | None = None) -> str:
         for path in sorted(_files_under(source)):
             # A link stands for itself (`_content_of`), so it is its own times that matter.
             content = functools.partial(_content_digest, path)
-            parts += [str(path), for_file(memo, path, "input", content, follow_links=False)]
+            parts += [path, for_file(memo, path, "input", content, follow_links=False)]
     return digest(*parts)
 
 
-def _content_digest(path: Path) -> str:
-    return digest(_content_of(path))
+def _content_digest(path: str) -> str:
+    return digest(_content_of(Path(path)))
 
 
 LARGEST_READ = 8_000_000
@@ -133,13 +133,14 @@ def _content_of(path: Path) -> bytes | str:
         return f"unreadable: {error}"
 
 
-def _files_under(folder: Path) -> Iterator[Path]:
+def _files_under(folder: Path) -> Iterator[str]:
+    """The path of every file under `folder`, as text: thousands of `Path`s cost more than the walk."""
     if not folder.is_dir():
         return
     for directory, folders, files in os.walk(folder):
         folders.sort()
         for name in files:
-            yield Path(directory) / name
+            yield os.path.join(directory, name)  # noqa: PTH118
 
 
 def read(cache: Cache | None, out_dir: Path) -> Manifest | None:
@@ -164,8 +165,9 @@ def _key(out_dir: Path) -> str:
 def still_as_written(manifest: Manifest, out_dir: Path) -> bool:
     """True when `out_dir` holds exactly the manifest's files, none changed since it was written."""
     found = 0
+    start = len(os.path.join(out_dir, ""))  # noqa: PTH118 - text paths: see `_files_under`
     for path in _files_under(out_dir):
-        relative = path.relative_to(out_dir).as_posix()
+        relative = path[start:].replace(os.sep, "/")
         written = manifest.files.get(relative)
         if written is None or not _unchanged(path, written):
             return False
@@ -179,9 +181,9 @@ def holds_any_of_its_files(manifest: Manifest, out_dir: Path) -> bool:
     return not manifest.files or any(_unchanged(out_dir / name, written) for name, written in manifest.files.items())
 
 
-def _unchanged(path: Path, written: WrittenFile) -> bool:
+def _unchanged(path: Path | str, written: WrittenFile) -> bool:
     try:
-        stat = path.stat()
+        stat = os.stat(path)  # noqa: PTH116 - of a text path too
     except OSError:
         return False
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino) == (written.size, written.modified_ns, written.inode)
@@ -200,8 +202,8 @@ def reusable(manifest: Manifest | None, out_dir: Path, relative: str, file_diges
     written = manifest.files.get(relative)
     if written is None or written.digest != file_digest:
         return None
-    path = out_dir / relative
-    return path if _unchanged(path, written) else None
+    path = os.path.join(out_dir, relative)  # noqa: PTH118 - a `Path` only for the file kept
+    return Path(path) if _unchanged(path, written) else None
 
 
 def all_unchanged(manifest: Manifest, out_dir: Path, names: Iterable[str]) -> bool:

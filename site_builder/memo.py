@@ -9,6 +9,7 @@ merged weeks are frozen dataclasses and models).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -92,7 +93,7 @@ def keyed(memo: Memo | None, key: Hashable, make: Callable[[], Result]) -> Resul
 
 
 def for_file(
-    memo: Memo | None, path: Path, kind: Hashable, make: Callable[[], Result], follow_links: bool = True
+    memo: Memo | None, path: Path | str, kind: Hashable, make: Callable[[], Result], follow_links: bool = True
 ) -> Result:
     """`make()`, or, with `memo` (`serve`), what it made from this file when the file's size, times
     and inode were as they are now (every save changes them). `kind` names what is made, and any
@@ -100,7 +101,7 @@ def for_file(
     if memo is None:
         return make()
     try:
-        status = path.stat() if follow_links else path.lstat()
+        status = os.stat(path) if follow_links else os.lstat(path)  # noqa: PTH116 - of a text path too
     except OSError:
         return make()
     signature = (status.st_mode, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
