@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from site_builder.content import Post
+from site_builder.content import Model, Post
 from site_builder.json_schemas import SCHEMAS, schema_path
 from site_builder.memo import Memo, call
 from site_builder.merge import SiteData, Week
@@ -73,9 +73,11 @@ def download_files(data: SiteData, urls: Urls, memo: Memo | None = None) -> dict
     A week's file is packed (there is one per week); with `memo` (`serve`), it is the last build's
     while the week and the site are too."""
     links = DownloadUrls(urls)
-    files: dict[str, bytes | Packed] = {_relative(links.models(), urls): _json(models_document(data, urls))}
-    weeks = data.published_weeks
     site = data.content.site
+    models = tuple(data.content.models.values())
+    models_json = call(memo, _models_json, models, site, urls.base_url)
+    files: dict[str, bytes | Packed] = {_relative(links.models(), urls): models_json}
+    weeks = data.published_weeks
     for week in weeks:
         files[_relative(links.week(week.post.meta.week), urls)] = call(memo, _week_json, week, site, urls.base_url)
     current = weeks[-1] if weeks else None
@@ -173,9 +175,12 @@ def week_document(week: Week, site: SiteConfig, urls: Urls) -> dict[str, Any]:
     }
 
 
-def models_document(data: SiteData, urls: Urls) -> dict[str, Any]:
+def _models_json(models: tuple[Model, ...], site: SiteConfig, base_url: str) -> bytes:
+    return _json(models_document(models, site, Urls(base_url)))
+
+
+def models_document(models: tuple[Model, ...], site: SiteConfig, urls: Urls) -> dict[str, Any]:
     """Every model record as written, with the sources its figures cite."""
-    site = data.content.site
     return {
         "schema_version": SCHEMA_VERSION,
         "record_schema": urls.base_url + schema_path("model-record"),
@@ -186,7 +191,7 @@ def models_document(data: SiteData, urls: Urls) -> dict[str, Any]:
                 "url": urls.canonical(urls.model(model.id)),
                 "record": model.record.model_dump(mode="json"),
             }
-            for model in data.content.models.values()
+            for model in models
         ],
     }
 

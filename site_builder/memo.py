@@ -29,8 +29,8 @@ class Memo:
     def call(self, function: Callable[..., Result], *args: Any) -> Result:
         """`function(*args)`, or its result from a build that called it with these very objects.
         A list or tuple argument stands for its items (each is looked at by identity); a string,
-        number or None by its value."""
-        return self._found((function, *(_identity(arg) for arg in args)), args, lambda: function(*args))
+        number, None or frozenset by its value."""
+        return self._found((function, *map(_identity, args)), args, lambda: function(*args))
 
     def keyed(self, key: Hashable, make: Callable[[], Result]) -> Result:
         """`make()`, or what it made in a build that asked with an equal `key` (which must say
@@ -75,10 +75,10 @@ class Remembered:
 
 
 def _identity(arg: object) -> object:
-    if isinstance(arg, str | int | float | type(None)):
+    if isinstance(arg, str | int | float | type(None) | frozenset):
         return (type(arg), arg)  # immutable: its value will do
     if isinstance(arg, list | tuple):
-        return (type(arg), *(id(item) for item in arg))
+        return (type(arg), *map(id, arg))
     return id(arg)
 
 

@@ -79,6 +79,22 @@ class Known:
     invalid_model_ids: set[str]
     post_ids: set[str]
 
+    @classmethod
+    def of(
+        cls,
+        site: SiteConfig | None,
+        models: tuple[Model, ...],
+        invalid_model_ids: frozenset[str],
+        post_ids: frozenset[str],
+    ) -> Known:
+        return cls(
+            tiers={tier.id: tier for tier in site.tiers} if site else None,
+            source_ids={source.id for source in site.sources} if site else None,
+            models={model.id: model for model in models},
+            invalid_model_ids=set(invalid_model_ids),
+            post_ids=set(post_ids),
+        )
+
     def model(self, model_id: str, loc: Loc, report: Reporter) -> Model | None:
         if model_id not in self.models and model_id not in self.invalid_model_ids:
             report.at(loc, unknown("model", model_id, set(self.models), "records in content/models/"))
@@ -108,13 +124,8 @@ def validate_content(
     if site is not None and loaded.site is not None:
         _check_site(site, _reporter(loaded.site, problems))
     models = {model.id: model for model in (_model(item, problems, memo) for item in loaded.models) if model}
-    known = Known(
-        tiers={tier.id: tier for tier in site.tiers} if site else None,
-        source_ids={source.id for source in site.sources} if site else None,
-        models=models,
-        invalid_model_ids=loaded.unreadable_model_ids | ({item.file.id for item in loaded.models} - set(models)),
-        post_ids=loaded.post_ids,
-    )
+    invalid_model_ids = loaded.unreadable_model_ids | ({item.file.id for item in loaded.models} - set(models))
+    known = call(memo, Known.of, site, tuple(models.values()), frozenset(invalid_model_ids), frozenset(loaded.post_ids))
     _check_model_ids(loaded.models, problems)
     for item in loaded.models:
         if item.file.id in models:
@@ -124,11 +135,7 @@ def validate_content(
     bodies = _check_bodies(loaded.posts, metas, urls, known, jobs, cache)
     for post, (body, _) in zip(loaded.posts, bodies, strict=True):
         problems.extend(_located(post, found) for found in body.problems)
-    picks = [
-        (item, CrossCheckedPost.of(meta) if meta else CrossCheckedPost.salvage(item.front_matter.data))
-        for item, meta in zip(loaded.posts, metas, strict=True)
-    ]
-    _check_posts(picks, known, problems)
+    _check_posts(loaded.posts, metas, known, problems, memo)
     locks = {lock.file.id: lock for lock in (_lock(item, known, problems, memo) for item in loaded.locks) if lock}
     hardware = _hardware(loaded.hardware, known, problems, memo) if loaded.hardware else None
     if problems or site is None:
@@ -509,21 +516,42 @@ def _valid_rows(schema: type[ModelT], rows: Any) -> list[tuple[int, ModelT]]:
     return valid
 
 
-def _check_posts(loaded: list[tuple[LoadedPost, CrossCheckedPost]], known: Known, problems: list[Problem]) -> None:
+def _check_posts(
+    items: list[LoadedPost],
+    metas: list[PostFrontMatter | None],
+    known: Known,
+    problems: list[Problem],
+    memo: Memo | None,
+) -> None:
+    """Each post's picks against the records and tiers (with `memo`, the last build's answer while the post
+    and `known` are the same objects), then what posts must agree on among themselves."""
     weeks: dict[int, str] = {}
-    for item, post in loaded:
-        report = Reporter(item.file.path, item.front_matter, problems)
+    checked = []
+    for item, meta in zip(items, metas, strict=True):
+        post, found = call(memo, _cross_checked, item, meta, known)
+        checked.append((item, post))
         if post.week is not None:
             if post.week in weeks:
-                report.at(("week",), f"week {post.week} already has a post: {weeks[post.week]}")
+                message = f"week {post.week} already has a post: {weeks[post.week]}"
+                Reporter(item.file.path, item.front_matter, problems).at(("week",), message)
             weeks.setdefault(post.week, item.file.path)
-        for tier_id, rows in post.picks.items():
-            tier = known.tier(tier_id, ("picks", tier_id), report)
-            for index, pick in rows:
-                _check_pick(pick, tier_id, tier, ("picks", tier_id, index), known, report)
-        for index, wait in post.wait_list:
-            known.model(wait.model, ("wait_list", index, "model"), report)
-    _check_weeks_in_date_order(loaded, problems)
+        problems.extend(found)
+    _check_weeks_in_date_order(checked, problems)
+
+
+def _cross_checked(
+    item: LoadedPost, meta: PostFrontMatter | None, known: Known
+) -> tuple[CrossCheckedPost, list[Problem]]:
+    post = CrossCheckedPost.of(meta) if meta else CrossCheckedPost.salvage(item.front_matter.data)
+    problems: list[Problem] = []
+    report = Reporter(item.file.path, item.front_matter, problems)
+    for tier_id, rows in post.picks.items():
+        tier = known.tier(tier_id, ("picks", tier_id), report)
+        for index, pick in rows:
+            _check_pick(pick, tier_id, tier, ("picks", tier_id, index), known, report)
+    for index, wait in post.wait_list:
+        known.model(wait.model, ("wait_list", index, "model"), report)
+    return post, problems
 
 
 def _check_weeks_in_date_order(loaded: list[tuple[LoadedPost, CrossCheckedPost]], problems: list[Problem]) -> None:
