@@ -29,6 +29,19 @@ def test_the_same_objects_find_the_earlier_result_and_equal_ones_do_not() -> Non
     assert calls == ["a", "a"]
 
 
+def test_strings_and_frozensets_are_compared_by_value() -> None:
+    memo, calls = Memo(), []
+
+    def count(ids: frozenset[str], label: str) -> int:
+        calls.append(label)
+        return len(ids)
+
+    assert memo.call(count, frozenset({"a", "b"}), "x" * 3) == 2
+    assert memo.call(count, frozenset(["b", "a"]), "".join(["x", "xx"])) == 2  # equal values, new objects
+    assert memo.call(count, frozenset({"a"}), "xxx") == 1
+    assert calls == ["xxx", "xxx"]
+
+
 def test_a_build_forgets_what_it_did_not_use() -> None:
     memo, calls = Memo(), []
     record = Record("a")
