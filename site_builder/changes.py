@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from site_builder.cache import digest
 from site_builder.lock import ShownRow, ShownWaitRow
 from site_builder.memo import Memo, call
 from site_builder.merge import Week
@@ -63,6 +64,8 @@ class WeekChanges:
     """By tier id; empty for the first week."""
     wait_list: TableChanges | None
     """None for the first week."""
+    made_from: str = ""
+    """A digest of both weeks' `made_from`: what the changes were made from."""
 
 
 def changes_by_week(weeks: list[Week], memo: Memo | None = None) -> dict[str, WeekChanges]:
@@ -78,7 +81,8 @@ def week_changes(week: Week, previous: Week | None) -> WeekChanges:
         return WeekChanges(None, {}, None)
     before = {table.tier.id: table.rows for table in previous.tiers}
     tiers = {table.tier.id: table_changes(table.rows, before.get(table.tier.id, [])) for table in week.tiers}
-    return WeekChanges(previous, tiers, table_changes(week.wait_list, previous.wait_list))
+    made_from = digest(week.made_from, previous.made_from) if week.made_from and previous.made_from else ""
+    return WeekChanges(previous, tiers, table_changes(week.wait_list, previous.wait_list), made_from)
 
 
 def table_changes(rows: Sequence[ShownRow | ShownWaitRow], before: Sequence[ShownRow | ShownWaitRow]) -> TableChanges:

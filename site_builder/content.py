@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from site_builder.cache import digest
 from site_builder.load import SourceFile
 from site_builder.lock import WeekLock
 from site_builder.markdown import PostLink, SiteLink
@@ -102,6 +104,12 @@ class Post:
     def html(self) -> str:
         """The body rendered."""
         return self.packed_html.unpack().decode("utf-8")
+
+    @functools.cached_property
+    def head(self) -> str:
+        """A digest of everything of the post but its body (its path, status and front matter): what
+        pages that list its week show of it."""
+        return digest(f"Post {self.file.path} {self.status}", self.meta.model_dump_json())
 
 
 @dataclass(frozen=True)

@@ -78,14 +78,14 @@ def _describer(kind: type) -> Describe:
         return _remembered(_model_digest)
     if dataclasses.is_dataclass(kind):
         names = [field.name for field in dataclasses.fields(kind)]
-        return _remembered(lambda value, memo: digest(*_fields(value, names, memo)))
+        by_fields = _remembered(lambda value, memo: digest(*_fields(value, names, memo)))
+        return _by_origin(kind, by_fields) if MADE_FROM in names else by_fields
     return _unknown
 
 
 def _describe_post(post: Post, parts: list[str], memo: Remembered) -> None:
     """A post by its front matter: a page that reads its body records that read (`reads`)."""
-    parts.append(f"Post {post.file.path} {post.status}")
-    _describe(post.meta, parts, memo)
+    parts.append(post.head)
 
 
 def _describe_sequence(value: list[object] | tuple[object, ...], parts: list[str], memo: Remembered) -> None:
@@ -104,6 +104,23 @@ def _describe_mapping(value: Mapping[object, object], parts: list[str], memo: Re
 def _describe_set(value: set[object] | frozenset[object], parts: list[str], memo: Remembered) -> None:
     described = sorted(fingerprint(item, memo) for item in value)
     parts.append(f"{{set {len(described)} " + " ".join(described))
+
+
+MADE_FROM = "made_from"
+"""A field that says, as a digest, everything its object was made from (a merged week: its post's
+front matter, its tables as shown, the site's settings). Such an object is described by it, not
+walked: a thousand weeks of tables cost a thousand short strings."""
+
+
+def _by_origin(kind: type, by_fields: Describe) -> Describe:
+    def describe(value: Any, parts: list[str], memo: Remembered) -> None:
+        made_from = getattr(value, MADE_FROM)
+        if made_from:
+            parts.append(f"{kind.__qualname__} {made_from}")
+        else:
+            by_fields(value, parts, memo)
+
+    return describe
 
 
 def _remembered(make: Callable[[Any, Remembered], str]) -> Describe:

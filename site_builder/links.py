@@ -102,6 +102,12 @@ class Anchors:
 
     ids: frozenset[str]
     targets: tuple[str, ...]
+    ids_key: str = ""
+    """A digest of the ids: a later build knows by it, without comparing them, that they are the same."""
+
+    @classmethod
+    def of(cls, ids: frozenset[str], targets: tuple[str, ...]) -> Anchors:
+        return cls(ids, targets, digest(*sorted(ids)))
 
 
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)>")
@@ -127,7 +133,7 @@ def anchors_of(text: str) -> Anchors:
         parser = _Page()
         parser.feed(text)
         parser.close()
-        return Anchors(frozenset(parser.ids), tuple(parser.targets))
+        return Anchors.of(frozenset(parser.ids), tuple(parser.targets))
     ids, targets = set(), []
     for tag in _TAG.finditer(text):
         for name, value in _ATTRIBUTE.findall(tag.group(2)):
@@ -136,7 +142,7 @@ def anchors_of(text: str) -> Anchors:
                 targets.append(value)
             elif name == "id" or tag.group(1).lower() == "a":
                 ids.add(value)
-    return Anchors(frozenset(ids), tuple(targets))
+    return Anchors.of(frozenset(ids), tuple(targets))
 
 
 class LinkTracer(Protocol):
@@ -170,40 +176,34 @@ def page_link_problems(
     found_here = dict(zip(paths, parsed, strict=True))
     pages = {path: read.get(path) or found_here[path] for path in files if path.endswith(".html")}
     # Where a link leads depends on the site's address and files alone: `serve` keeps the answers
-    # while they stay, and each page's broken links while the page and every page's ids stay too.
-    memo = memo_of(cache)
-    site_key = ("links", urls.base_url, digest(*sorted(known))) if memo else ()
-    checked: dict[tuple[str, str], _Resolved] = keyed(memo, (*site_key, "targets"), dict)
-    earlier: dict[str, _Checked] = keyed(memo, (*site_key, "pages"), dict)
-    same_ids = all(_same_ids(earlier.get(path), page) for path, page in pages.items())
+    # while they stay. A page's broken links depend on its bytes besides: with a cache, they are the
+    # last build's for a page whose bytes are, while the site's address, files and ids are too.
+    files_key = digest(*sorted(known))
+    checked: dict[tuple[str, str], _Resolved] = keyed(memo_of(cache), ("links", urls.base_url, files_key), dict)
+    ids_key = digest(*(f"{path} {pages[path].ids_key}" for path in sorted(pages)))
+    site_key = digest(urls.base_url, files_key, ids_key)
+    earlier: dict[str, tuple[str, list[tuple[int, str]]]] = (cache.get("links", site_key) if cache else None) or {}
+    now = {}
     found: dict[tuple[str, int, int, str], list[str]] = defaultdict(list)
     for path, page in pages.items():
+        page_digest = (digests or {}).get(path, "")
         kept = earlier.get(path)
-        if kept is None or kept.anchors is not page or not same_ids:
-            kept = earlier[path] = _Checked(page, _broken_links(path, page, pages, urls, known, checked))
-        if not kept.broken:
+        if kept is None or not page_digest or kept[0] != page_digest:
+            kept = (page_digest, _broken_links(path, page, pages, urls, known, checked))
+        now[path] = kept
+        if not kept[1]:
             continue
         traced = trace(path, files[path].decode("utf-8")) if trace else []
         fallback = (f"templates/{templates.get(path, 'base.html')}", 1, 1)
-        for index, message in kept.broken:
+        for index, message in kept[1]:
             at = traced[index] if len(traced) == len(page.targets) else fallback
             found[(*at, message)].append(path)
+    if cache is not None and now != earlier:
+        cache.put("links", site_key, now)
     return [
         Problem(file, line, column, f"page /{paths[0]}{_more(len(paths) - 1)} {message}")
         for (file, line, column, message), paths in found.items()
     ]
-
-
-@dataclass(frozen=True)
-class _Checked:
-    anchors: Anchors
-    broken: list[tuple[int, str]]
-    """Which of the page's links lead nowhere (by index among its targets), and why."""
-
-
-def _same_ids(kept: _Checked | None, page: Anchors) -> bool:
-    """Whether links into the page find what they found before (a page not seen before: no)."""
-    return kept is not None and (kept.anchors is page or kept.anchors.ids == page.ids)
 
 
 def _broken_links(

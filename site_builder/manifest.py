@@ -162,12 +162,22 @@ def _key(out_dir: Path) -> str:
     return digest(str(out_dir.resolve()))
 
 
+def files_in(out_dir: Path, folder: str) -> list[str]:
+    """The files under `out_dir`/`folder`, as output paths (`folder` ends in `/`), in order."""
+    return sorted(relative for relative, _ in _output_files(out_dir, folder))
+
+
+def _output_files(out_dir: Path, folder: str = "") -> Iterator[tuple[str, str]]:
+    """(output path, path) of each file under `out_dir`/`folder`."""
+    start = len(os.path.join(out_dir, ""))  # noqa: PTH118 - text paths: see `_files_under`
+    for path in _files_under(out_dir / folder):
+        yield path[start:].replace(os.sep, "/"), path
+
+
 def still_as_written(manifest: Manifest, out_dir: Path) -> bool:
     """True when `out_dir` holds exactly the manifest's files, none changed since it was written."""
     found = 0
-    start = len(os.path.join(out_dir, ""))  # noqa: PTH118 - text paths: see `_files_under`
-    for path in _files_under(out_dir):
-        relative = path[start:].replace(os.sep, "/")
+    for relative, path in _output_files(out_dir):
         written = manifest.files.get(relative)
         if written is None or not _unchanged(path, written):
             return False
@@ -215,6 +225,6 @@ def record_written(out_dir: Path, digests: Mapping[str, str], names: Iterable[st
     """Each file's digest and stat as it now stands in `out_dir`."""
     written = {}
     for name in names:
-        stat = (out_dir / name).stat()
+        stat = os.stat(os.path.join(out_dir, name))  # noqa: PTH116, PTH118 - text paths: see `_files_under`
         written[name] = WrittenFile(digests[name], stat.st_size, stat.st_mtime_ns, stat.st_ino)
     return written

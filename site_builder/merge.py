@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from site_builder.cache import digest
 from site_builder.content import Content, Lock, Model, Post
 from site_builder.figures import Speed
 from site_builder.fit import plausibility_warnings
@@ -84,6 +85,9 @@ class Week:
     wait_list: list[ShownWaitRow]
     frozen: bool
     """True when the figures come from the week's lock file rather than today's records."""
+    made_from: str = ""
+    """A digest of what the week was made from: its post's front matter, its tables as shown and
+    the site's settings. Pages' cache keys take it for the whole week (`fingerprint`)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ class Appearance:
     """The figures shown that week (None on the wait list)."""
     wait: ShownWaitRow | None
     """The wait-list row shown that week (None in a tier)."""
+    made_from: str = ""
+    """A digest of the week's `made_from`, the wait list's label and the appearance's place in the week."""
 
 
 @dataclass(frozen=True)
@@ -129,9 +135,10 @@ def merge(content: Content, memo: Memo | None = None) -> SiteData:
     picked records are the very objects of the last build is that build's week."""
     weeks: list[Week] = []
     warnings: list[Problem] = []
+    settings = digest(content.site.model_dump_json())
     for post in content.posts:
         picked = tuple(content.models[model_id] for model_id in _picked_ids(post))
-        week, drift = call(memo, _merged_week, post, content.locks.get(post.id), content.site, picked)
+        week, drift = call(memo, _merged_week, post, content.locks.get(post.id), content.site, picked, settings)
         weeks.append(week)
         warnings += drift
     warnings += call(memo, plausibility_warnings, tuple(content.models.values()), content.hardware)
@@ -144,12 +151,17 @@ def _picked_ids(post: Post) -> list[str]:
 
 
 def _merged_week(
-    post: Post, lock: Lock | None, site: SiteConfig, picked: tuple[Model, ...]
+    post: Post, lock: Lock | None, site: SiteConfig, picked: tuple[Model, ...], settings: str
 ) -> tuple[Week, list[Problem]]:
-    """The week as readers see it, and where its lock and today's records disagree."""
+    """The week as readers see it, and where its lock and today's records disagree (`settings`: a
+    digest of the site's)."""
     live = lock_of(_leaderboard(post, {model.id: model for model in picked}, site))
     drift = _drift_warnings(post, lock, live, site) if lock is not None else []
-    return _week(post, lock.week if lock else live, site, frozen=lock is not None), drift
+    tables = lock.week if lock else live
+    # The tables as shown (one JSON, written in Rust), not the records: an edit of a record that
+    # changes no figure of the week changes no page of it.
+    made_from = digest(post.head, settings, str(lock is not None), tables.model_dump_json())
+    return _week(post, tables, site, lock is not None, made_from), drift
 
 
 def lock_of(board: Leaderboard) -> WeekLock:
@@ -215,9 +227,9 @@ def _shown_wait_row(row: WaitRow) -> ShownWaitRow:
     )
 
 
-def _week(post: Post, tables: WeekLock, site: SiteConfig, frozen: bool) -> Week:
+def _week(post: Post, tables: WeekLock, site: SiteConfig, frozen: bool, made_from: str) -> Week:
     tiers = [ShownTable(tier, tables.tiers.get(tier.id, [])) for tier in site.ordered_tiers()]
-    return Week(post, tiers, tables.wait_list, frozen)
+    return Week(post, tiers, tables.wait_list, frozen, made_from)
 
 
 def _drift_warnings(post: Post, lock: Lock, live: WeekLock, site: SiteConfig) -> list[Problem]:
@@ -287,10 +299,17 @@ def _appearances(content: Content, weeks: list[Week], memo: Memo | None) -> dict
 
 def _week_appearances(week: Week, wait_list_label: str) -> list[tuple[str, Appearance]]:
     """Each model the week picked, and how, in table order."""
-    found = []
+    found: list[tuple[str, Appearance]] = []
     for table in week.tiers:
         for number, row in enumerate(table.rows, 1):
-            found.append((row.model, Appearance(week.post, table.tier.label, number, row.category, row.why, row, None)))
+            made_from = _appearance_origin(week, wait_list_label, len(found))
+            seen = Appearance(week.post, table.tier.label, number, row.category, row.why, row, None, made_from)
+            found.append((row.model, seen))
     for number, wait in enumerate(week.wait_list, 1):
-        found.append((wait.model, Appearance(week.post, wait_list_label, number, "", wait.why, None, wait)))
+        made_from = _appearance_origin(week, wait_list_label, len(found))
+        found.append((wait.model, Appearance(week.post, wait_list_label, number, "", wait.why, None, wait, made_from)))
     return found
+
+
+def _appearance_origin(week: Week, wait_list_label: str, place: int) -> str:
+    return digest(week.made_from, wait_list_label, str(place)) if week.made_from else ""

@@ -125,11 +125,7 @@ class Output:
         if self.left_as_written is not None and self.previous is not None:
             return self._manifest_after_update(inputs, summary, self.previous, self.left_as_written)
         digests = dict(self.digests)
-        search_names = [
-            path.relative_to(out_dir).as_posix()
-            for path in sorted((out_dir / manifest.SEARCH_FOLDER).rglob("*"))
-            if path.is_file()
-        ]
+        search_names = manifest.files_in(out_dir, manifest.SEARCH_FOLDER)
         for name in search_names:
             digests[name] = manifest.known_digest(self.previous, out_dir, name) or digest((out_dir / name).read_bytes())
         written = manifest.record_written(out_dir, digests, [*self.files, *search_names])

@@ -179,7 +179,7 @@ def _shared_strings(anchors: Anchors) -> Anchors:
     """Most links are on many pages (the menu, the stylesheet, each model), and so are many ids:
     one string for each, not one per page, saves a tenth of a large site's memory."""
     ids = frozenset(sys.intern(name) for name in anchors.ids)
-    return Anchors(ids, tuple(sys.intern(target) for target in anchors.targets))
+    return Anchors(ids, tuple(sys.intern(target) for target in anchors.targets), anchors.ids_key)
 
 
 def page_keys(renderer: PageRenderer, cache: Cache | None = None) -> list[str]:

@@ -10,6 +10,7 @@ import io
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import PINNED_TODAY, FixtureSite, MakeSite
@@ -17,7 +18,7 @@ from test_speed import many_posts, output_of
 
 from site_builder import build as pipeline
 from site_builder import cache as cache_module
-from site_builder import cli
+from site_builder import cli, links
 from site_builder.cache import CACHE_DIR, Cache
 from site_builder.manifest import Summary
 from site_builder.problems import BuildFailed
@@ -350,17 +351,18 @@ def test_one_cache_kept_through_a_run_of_edits_builds_what_a_cold_build_does(fro
     build_both_ways("removing a week")
 
 
-def test_serve_checks_again_the_links_of_unchanged_pages_into_a_page_whose_ids_changed(
-    frozen_site: FixtureSite,
+@pytest.mark.parametrize("kept_in", ["memory", "the cache folder"])
+def test_links_of_unchanged_pages_into_a_page_whose_ids_changed_are_checked_again(
+    frozen_site: FixtureSite, kept_in: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`serve` keeps each unchanged page's link check; a link into an edited page is checked again."""
-    cache, project = Cache.in_memory(), Project.at(frozen_site.root)
-    schedule = Schedule(today_from_environment(os.environ))
+    """Each page's link check is kept while its bytes, the site's files and every page's ids are the same."""
+    cache = Cache.in_memory() if kept_in == "memory" else Cache(frozen_site.root / CACHE_DIR)
+    project, schedule = Project.at(frozen_site.root), Schedule(today_from_environment(os.environ))
     link = '<a href="{{ urls.post(week.post.id) }}#post-what-to-do-now">What to do</a>'
     edit(frozen_site, "templates/archive.html", "<p>{{ week.post.meta.summary }}</p>", link)
 
     def build() -> Summary:
-        return pipeline.build(project, frozen_site.root / "_site", schedule, cache=cache, in_place=True)
+        return pipeline.build(project, frozen_site.root / "_site", schedule, cache=cache, in_place=kept_in == "memory")
 
     build()
     edit(frozen_site, "content/posts/week-06.md", "## What to do now", "## What to do next")
@@ -372,3 +374,14 @@ def test_serve_checks_again_the_links_of_unchanged_pages_into_a_page_whose_ids_c
     ]
     edit(frozen_site, "content/posts/week-06.md", "## What to do next", "## What to do now")
     assert build().rendered == ("posts/week-06/index.html",)
+    checked: list[str] = []
+    check_page = links._broken_links
+
+    def counted(path: str, *rest: Any) -> Any:
+        checked.append(path)
+        return check_page(path, *rest)
+
+    monkeypatch.setattr(links, "_broken_links", counted)
+    edit(frozen_site, "content/posts/week-06.md", "The headline this week", "This week's headline")
+    assert build().rendered == ("posts/week-06/index.html",)
+    assert checked == ["posts/week-06/index.html"]  # the other pages' links were checked by the build before
