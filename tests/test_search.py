@@ -26,8 +26,8 @@ def chunk_of(chunks: list[Chunk], page: str) -> Chunk:
     return next(chunk for chunk in chunks if page in chunk.pages)
 
 
-@pytest.mark.parametrize(("count", "chunks"), [(27, 1), (100, 1), (101, 2), (250, 4), (1207, 16), (5000, 16)])
-def test_pages_are_dealt_into_a_power_of_two_of_chunks_of_about_100_pages_and_at_most_16(
+@pytest.mark.parametrize(("count", "chunks"), [(27, 1), (50, 1), (51, 2), (250, 8), (1207, 32), (5000, 32)])
+def test_pages_are_dealt_into_a_power_of_two_of_chunks_of_about_50_pages_and_at_most_32(
     count: int, chunks: int
 ) -> None:
     planned = plan_chunks([*pages(count), "feed.xml", "style.css"], {})
