@@ -22,7 +22,9 @@ def read_regular(path: Path, limit: int) -> bytes | None:
         status = os.fstat(handle)
         if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
             return None
-        return file.read(limit + 1)[:limit]
+        # Asked for its size, not the limit: a read of `limit` bytes sets aside that much memory first
+        # (three times slower for a small file, and the cache reads thousands).
+        return file.read(status.st_size + 1)[:limit]
 
 
 def open_regular_for_update(path: Path) -> int | None:
