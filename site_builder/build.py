@@ -5,15 +5,13 @@ Everything is read, checked and rendered in memory before anything is written.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder import manifest
 from site_builder import search as search_index
 from site_builder.cache import Cache, digest, memo_of
+from site_builder.collector import fewer_collections
 from site_builder.content import Content
 from site_builder.json_schemas import schema_files
 from site_builder.links import body_link_problems, page_link_problems
@@ -35,7 +33,7 @@ from site_builder.write import check_output_folder
 
 def check(project: Project, jobs: int = 1) -> Content:
     """Load and validate only; raise BuildFailed listing every problem."""
-    with _fewer_collections():
+    with fewer_collections():
         return validate_content(load_content(project.content_dir, project.root, jobs), jobs=jobs)
 
 
@@ -72,7 +70,7 @@ def check_site(
     with times.stage("merge"):
         data = merge(selection.content, memo)
         urls = Urls(base_url or selection.content.site.base_url)
-        plan = plan_site(data, urls, memo)
+        plan = plan_site(data, urls, cache)
         broken = body_link_problems(data.content.posts, planned_files(plan, urls, project.static_dir), urls)
         if broken:
             raise BuildFailed(broken)
@@ -102,7 +100,7 @@ def build(
     check_output_folder(out_dir, project.root, project.sources)  # before anything is made, even cache entries
     if cache is not None:
         cache.start_build()
-    with _fewer_collections():
+    with fewer_collections():
         checked = check_site(project, schedule, base_url, jobs, times, cache)
         memo = memo_of(cache)
         with times.stage("render"):
@@ -152,16 +150,3 @@ def build(
 
 def _digest(files: SiteFiles, name: str, memo: Memo | None) -> str:
     return files.known_digest(name) or call(memo, digest, files[name])
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """A build makes millions of small objects that all live until it ends; the default collector
-    walks them again and again (a fifth of the time on a large site). Collect rarely, and restore
-    the settings afterwards for a long-running `serve`."""
-    thresholds = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)

@@ -112,7 +112,8 @@ class Cache:
         single build does not: what it read of a large site would otherwise stay until it ends."""
         self.memory: dict[str, Any] = {}
         self.used: set[str] = set()
-        """Keys read or written since `start_build`, so entries of old versions can be dropped."""
+        """Keys read or written since the last build ended (`forget_unused`), the check for nothing to
+        do included, so entries of old versions can be dropped."""
         self._secret = _secret(key_file or default_key_file()) if folder is not None else None
         self._entries_folder: Path | None = None
         """This version's entries folder, once found safe to use (checked once per build, not per entry)."""
@@ -124,7 +125,6 @@ class Cache:
         return cls(None)
 
     def start_build(self) -> None:
-        self.used = set()
         self._entries_folder = None  # looked at again: `.cache` may have been replaced meanwhile
 
     def get(self, kind: str, key: str) -> Any | None:
@@ -151,7 +151,8 @@ class Cache:
     def forget_unused(self) -> None:
         """After a build succeeded, drop the entries it did not use, from memory and disk, so the
         cache never grows beyond about one site's worth."""
-        self.memory = {name: value for name, value in self.memory.items() if name in self.used}
+        used, self.used = self.used, set()
+        self.memory = {name: value for name, value in self.memory.items() if name in used}
         if self.memo is not None:
             self.memo.end_build()
         folder = self._entries()
@@ -159,7 +160,7 @@ class Cache:
             return
         with contextlib.suppress(OSError):
             for entry in folder.iterdir():
-                if entry.name not in self.used:
+                if entry.name not in used:
                     entry.unlink(missing_ok=True)
             for other_version in folder.parent.iterdir():
                 if other_version != folder and other_version.is_dir() and not other_version.is_symlink():

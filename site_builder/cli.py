@@ -14,6 +14,7 @@ from typing import NoReturn, TextIO
 
 from site_builder import __version__, manifest
 from site_builder.cache import CACHE_DIR, Cache
+from site_builder.collector import fewer_collections
 from site_builder.manifest import Summary
 from site_builder.parallel import default_jobs
 from site_builder.problems import OUTPUT_FORMATS, BuildFailed, Problem, display_path, format_problem
@@ -224,21 +225,22 @@ def _timed_build(
     time per stage for `--profile`). With `warm_up` (`serve`'s first build), a site with nothing
     to do is still read and rendered from the cache, writing nothing, so that the first save finds
     in `cache` what it made."""
-    started = time.perf_counter()
-    times = StageTimes()
-    options = manifest.Options(
-        project.root, project.sources, schedule.today, schedule.include_unpublished, base_url, search_available()
-    )
-    inputs, summary = manifest.finished_build(cache, out, options)
-    jobs = getattr(args, "jobs", 1)
-    if summary is None:
-        from site_builder import build as pipeline
+    with fewer_collections():
+        started = time.perf_counter()
+        times = StageTimes()
+        options = manifest.Options(
+            project.root, project.sources, schedule.today, schedule.include_unpublished, base_url, search_available()
+        )
+        inputs, summary = manifest.finished_build(cache, out, options)
+        jobs = getattr(args, "jobs", 1)
+        if summary is None:
+            from site_builder import build as pipeline
 
-        summary = pipeline.build(project, out, schedule, base_url, jobs, times, cache, inputs, in_place)
-    elif warm_up:
-        from site_builder import build as pipeline
+            summary = pipeline.build(project, out, schedule, base_url, jobs, times, cache, inputs, in_place)
+        elif warm_up:
+            from site_builder import build as pipeline
 
-        pipeline.build(project, out, schedule, base_url, jobs, StageTimes(), cache, inputs, in_place=True)
+            pipeline.build(project, out, schedule, base_url, jobs, StageTimes(), cache, inputs, in_place=True)
     _print_warnings(summary.warnings, args, stderr)
     lines = [_summary(summary, out, time.perf_counter() - started), summary.unpublished]
     if getattr(args, "profile", False) and not summary.up_to_date:

@@ -13,11 +13,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from site_builder.cache import Cache, digest, memo_of
 from site_builder.content import Model, Post
 from site_builder.json_schemas import SCHEMAS, schema_path
-from site_builder.memo import Memo, call
+from site_builder.memo import call
 from site_builder.merge import SiteData, Week
 from site_builder.packed import Packed
+from site_builder.parallel import cached_map
 from site_builder.schema import SiteConfig
 from site_builder.urls import Urls
 
@@ -68,21 +70,23 @@ class DownloadUrls:
         return self.urls.path(schema_path(name))
 
 
-def download_files(data: SiteData, urls: Urls, memo: Memo | None = None) -> dict[str, bytes | Packed]:
+def download_files(data: SiteData, urls: Urls, cache: Cache | None = None) -> dict[str, bytes | Packed]:
     """Every download, by output path. Published weeks only: a preview's drafts are not data yet.
-    A week's file is packed (there is one per week); with `memo` (`serve`), it is the last build's
-    while the week and the site are too."""
+    A week's file is packed (there is one per week) and kept in `cache` by what its week was made
+    from; with `serve`'s memo, `models.json` is the last build's while the records and site are."""
     links = DownloadUrls(urls)
     site = data.content.site
     models = tuple(data.content.models.values())
-    models_json = call(memo, _models_json, models, site, urls.base_url)
+    models_json = call(memo_of(cache), _models_json, models, site, urls.base_url)
     files: dict[str, bytes | Packed] = {_relative(links.models(), urls): models_json}
     weeks = data.published_weeks
-    for week in weeks:
-        files[_relative(links.week(week.post.meta.week), urls)] = call(memo, _week_json, week, site, urls.base_url)
+    keys = [digest(week.made_from, urls.base_url) if week.made_from else "" for week in weeks]
+    week_files, _ = cached_map(cache, "week json", _week_json, (site, urls.base_url), weeks, keys, jobs=1)
+    for week, week_file in zip(weeks, week_files, strict=True):
+        files[_relative(links.week(week.post.meta.week), urls)] = week_file
     current = weeks[-1] if weeks else None
     if current is not None:
-        files[_relative(links.leaderboard(), urls)] = call(memo, _week_json, current, site, urls.base_url)
+        files[_relative(links.leaderboard(), urls)] = week_files[-1]
         for tier in site.ordered_tiers():
             files[_relative(links.tier_csv(tier.id), urls)] = tier_csv(current, tier.id)
     return files
@@ -147,7 +151,8 @@ def _script_json(document: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _week_json(week: Week, site: SiteConfig, base_url: str) -> Packed:
+def _week_json(site_and_address: tuple[SiteConfig, str], week: Week) -> Packed:
+    site, base_url = site_and_address
     return Packed.of(_json(week_document(week, site, Urls(base_url))))
 
 

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import functools
 import os
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +85,7 @@ def finished_build(cache: Cache | None, out_dir: Path, options: Options) -> tupl
     inputs and `out_dir` still holds exactly what it wrote: then there is nothing to do."""
     if cache is None:
         return "", None
-    inputs = input_digest(options, memo_of(cache))
+    inputs = input_digest(options, memo_of(cache), cache)
     previous = read(cache, out_dir)
     unchanged = previous is not None and previous.inputs == inputs and made_by_site_builder(out_dir)
     if previous is None or not unchanged or not still_as_written(previous, out_dir.resolve()):
@@ -92,9 +93,19 @@ def finished_build(cache: Cache | None, out_dir: Path, options: Options) -> tupl
     return inputs, dataclasses.replace(previous.summary, rendered=(), written=0, up_to_date=True)
 
 
-def input_digest(options: Options, memo: Memo | None = None) -> str:
-    """A digest of every file under the sources (path and bytes) and every option. With `memo`
-    (`serve`), a file whose size, times and inode are unchanged is not read again."""
+SETTLED_NS = 2_000_000_000
+"""A file last changed longer ago than this (2 s: coarser than any file system's clock) is known by
+its size, times and inode in later builds: a write in the same tick of the clock as the build that
+recorded it could otherwise go unseen."""
+
+Signature = tuple[int, int, int, int, int]
+"""A file's mode, size, modification and change times and inode: every write changes the change time."""
+
+
+def input_digest(options: Options, memo: Memo | None = None, cache: Cache | None = None) -> str:
+    """A digest of every file under the sources (path and bytes) and every option. A file whose
+    size, times and inode are what an earlier build recorded in `cache` (or, with `memo`, saw in
+    this process) is not read again."""
     parts: list[str | bytes] = [
         tool_fingerprint(),
         str(options.root.resolve()),
@@ -103,12 +114,41 @@ def input_digest(options: Options, memo: Memo | None = None) -> str:
         options.base_url or "",
         str(options.search),
     ]
+    key = digest(str(options.root.resolve()))
+    recorded: dict[str, tuple[Signature, str]] = (cache.get("sources", key) if cache else None) or {}
+    settled: dict[str, tuple[Signature, str]] = {}
+    now = time.time_ns()
     for source in options.sources:
         for path in sorted(_files_under(source)):
-            # A link stands for itself (`_content_of`), so it is its own times that matter.
-            content = functools.partial(_content_digest, path)
-            parts += [path, for_file(memo, path, "input", content, follow_links=False)]
+            parts += [path, _file_digest(path, memo, recorded, settled, now)]
+    if cache is not None and settled != recorded:
+        cache.put("sources", key, settled)
     return digest(*parts)
+
+
+def _file_digest(
+    path: str,
+    memo: Memo | None,
+    recorded: Mapping[str, tuple[Signature, str]],
+    settled: dict[str, tuple[Signature, str]],
+    now: int,
+) -> str:
+    """The digest of a file's content (`_content_of`), read only if its signature is new; a settled
+    file's signature and digest are added to `settled` for the next build."""
+    # A link stands for itself (`_content_of`), so it is its own times that matter.
+    try:
+        status = os.lstat(path)
+    except OSError:
+        return _content_digest(path)
+    signature = (status.st_mode, status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+    earlier = recorded.get(path)
+    if earlier is not None and earlier[0] == signature:
+        found = earlier[1]
+    else:
+        found = for_file(memo, path, "input", functools.partial(_content_digest, path), follow_links=False)
+    if max(status.st_mtime_ns, status.st_ctime_ns) < now - SETTLED_NS:
+        settled[path] = (signature, found)
+    return found
 
 
 def _content_digest(path: str) -> str:

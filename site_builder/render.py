@@ -284,9 +284,10 @@ class SitePlan:
     """The link-preview image every page names (its file is among `generated`)."""
 
 
-def plan_site(data: SiteData, urls: Urls, memo: Memo | None = None) -> SitePlan:
-    social, social_files = social_image(data, urls, memo)
-    generated = {**fit_files(data, urls), **feed_files(data, urls), **download_files(data, urls, memo), **social_files}
+def plan_site(data: SiteData, urls: Urls, cache: Cache | None = None) -> SitePlan:
+    memo = memo_of(cache)
+    social, social_files = social_image(data, urls, cache)
+    generated = {**fit_files(data, urls), **feed_files(data, urls), **download_files(data, urls, cache), **social_files}
     return SitePlan(plan_pages(data, urls, memo), generated, social)
 
 

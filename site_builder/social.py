@@ -14,16 +14,21 @@ from __future__ import annotations
 import hashlib
 import io
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
-
+from site_builder.cache import Cache, digest
 from site_builder.lock import ShownRow
-from site_builder.memo import Memo, call
 from site_builder.merge import ShownTable, SiteData, Week
+from site_builder.parallel import cached_map
 from site_builder.schema import SiteConfig
 from site_builder.urls import Urls
+
+if TYPE_CHECKING:
+    # Pillow is imported where an image is drawn: a build that finds it in the cache never needs it.
+    from PIL import Image, ImageDraw, ImageFont
 
 SOCIAL_IMAGE_FILE = "social.png"
 WIDTH, HEIGHT = 1200, 630
@@ -49,15 +54,20 @@ class SocialImage:
     """What the image shows, in words."""
 
 
-def social_image(data: SiteData, urls: Urls, memo: Memo | None = None) -> tuple[SocialImage, dict[str, bytes]]:
-    """The image's description for the pages, and the file itself by output path; with `memo`
-    (`serve`), the last build's while the latest published week and the site are the same."""
+def social_image(data: SiteData, urls: Urls, cache: Cache | None = None) -> tuple[SocialImage, dict[str, bytes]]:
+    """The image's description for the pages, and the file itself by output path; kept in `cache`
+    while the latest published week (by what it was made from), the site and the zlib are the same."""
     published = data.published_weeks
     week = published[-1] if published else None
-    return call(memo, _social_image, data.content.site, week, urls.base_url)
+    site = data.content.site
+    made_from = (week.made_from or "") if week else "no week"
+    key = digest(site.model_dump_json(), made_from, urls.base_url, zlib.ZLIB_RUNTIME_VERSION) if made_from else ""
+    [made], _ = cached_map(cache, "social", _social_image, (site, urls.base_url), [week], [key], jobs=1)
+    return made
 
 
-def _social_image(site: SiteConfig, week: Week | None, base_url: str) -> tuple[SocialImage, dict[str, bytes]]:
+def _social_image(site_and_address: tuple[SiteConfig, str], week: Week | None) -> tuple[SocialImage, dict[str, bytes]]:
+    site, base_url = site_and_address
     picture = draw(site, week, Urls(base_url))
     version = hashlib.sha256(picture.tobytes()).hexdigest()[:10]
     image = SocialImage(f"{base_url}{SOCIAL_IMAGE_FILE}?v={version}", WIDTH, HEIGHT, _alt(site, week))
@@ -69,6 +79,8 @@ def _social_image(site: SiteConfig, week: Week | None, base_url: str) -> tuple[S
 
 def draw(site: SiteConfig, week: Week | None, urls: Urls) -> Image.Image:
     """The picture: the title and week at the top, a column per tier, the site's address at the foot."""
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (WIDTH, HEIGHT), PAGE)
     pen = ImageDraw.Draw(image)
     pen.rectangle((0, 0, WIDTH, 12), fill=ACCENT)
@@ -156,6 +168,8 @@ def _logo(pen: ImageDraw.ImageDraw, left: int, top: int) -> None:
 
 @cache
 def _font(size: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
     font = ImageFont.load_default(size=size)
     assert isinstance(font, ImageFont.FreeTypeFont), "Pillow was built without FreeType"
     return font
