@@ -18,7 +18,7 @@ from test_speed import many_posts, output_of
 
 from site_builder import build as pipeline
 from site_builder import cache as cache_module
-from site_builder import cli, links
+from site_builder import cli, links, manifest
 from site_builder.cache import CACHE_DIR, Cache
 from site_builder.manifest import Summary
 from site_builder.problems import BuildFailed
@@ -385,3 +385,42 @@ def test_links_of_unchanged_pages_into_a_page_whose_ids_changed_are_checked_agai
     edit(frozen_site, "content/posts/week-06.md", "The headline this week", "This week's headline")
     assert build().rendered == ("posts/week-06/index.html",)
     assert checked == ["posts/week-06/index.html"]  # the other pages' links were checked by the build before
+
+
+def test_sources_unchanged_since_a_build_are_not_read_again_to_see_that_nothing_changed(
+    frozen_site: FixtureSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(manifest, "SETTLED_NS", 0)  # the fixture's files were written a moment ago
+    read: list[str] = []
+    content_digest = manifest._content_digest
+
+    def counted(path: str) -> str:
+        read.append(Path(path).name)
+        return content_digest(path)
+
+    monkeypatch.setattr(manifest, "_content_digest", counted)
+    assert frozen_site.run("build").code == 0
+    assert "week-06.md" in read  # the first build reads every source
+    read.clear()
+    assert frozen_site.run("build").out.startswith("Nothing changed")
+    edit(frozen_site, *EDITS["a post's story"])
+    assert frozen_site.run("build").out.startswith("Wrote ")
+    assert read == ["week-06.md"]
+
+
+def test_a_source_rewritten_with_its_size_and_time_kept_is_still_seen_to_change(
+    frozen_site: FixtureSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every write changes a file's change time, which no tool sets back."""
+    monkeypatch.setattr(manifest, "SETTLED_NS", 0)
+    assert frozen_site.run("build").code == 0
+    post = frozen_site.root / "content/posts/week-06.md"
+    before = post.stat()
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("## What to do now", "## What to do n0w"), encoding="utf-8"
+    )
+    os.utime(post, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert post.stat().st_size == before.st_size
+    assert frozen_site.run("build").out.startswith("Wrote ")
+    assert frozen_site.run("build", "--no-cache", "--out", "cold").code == 0
+    assert output_of(frozen_site, "_site") == output_of(frozen_site, "cold")
