@@ -165,10 +165,11 @@ class Reading:
 
     def _read(self, path: Path) -> tuple[SourceFile | None, str | None, list[Problem]]:
         problems: list[Problem] = []
-        text = _read_text(path, self.root, self.limit, problems)
+        shown = display_path(path, self.root)
+        text = _read_text(path, shown, self.limit, problems)
         if text is None:
             return None, None, problems
-        return SourceFile(path.stem, display_path(path, self.root), digest(text)), text, problems
+        return SourceFile(path.stem, shown, digest(text)), text, problems
 
 
 def _megabytes(limit: float) -> SizeLimit:
@@ -228,8 +229,7 @@ def _files(content_dir: Path, name: str, suffix: str, root: Path, problems: list
     return found
 
 
-def _read_text(path: Path, root: Path, limit: SizeLimit, problems: list[Problem]) -> str | None:
-    shown = display_path(path, root)
+def _read_text(path: Path, shown: str, limit: SizeLimit, problems: list[Problem]) -> str | None:
     try:
         size = path.stat().st_size
         if size > limit.bytes:
