@@ -395,12 +395,12 @@ class _PageEnvironment(jinja2.Environment):
         self.reads = reads
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if attribute in BODY_ATTRIBUTES and isinstance(obj, Post):
+        if isinstance(obj, Post) and attribute in BODY_ATTRIBUTES:
             self.reads.body(obj.id)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if argument in BODY_ATTRIBUTES and isinstance(obj, Post):
+        if isinstance(obj, Post) and isinstance(argument, str) and argument in BODY_ATTRIBUTES:
             self.reads.body(obj.id)
         return super().getitem(obj, argument)
 
