@@ -8,7 +8,7 @@ unchanged (`search.plan_chunks`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,17 +89,11 @@ class Output:
             bundles = {chunk.folder: self._unchanged_bundle(chunk, before.get(chunk.folder, [])) for chunk in chunks}
             kept = {name: self.out_dir / name for names in bundles.values() for name in names}
             fresh = [chunk for chunk in chunks if not bundles[chunk.folder]]
-            finish = functools.partial(self._index_search, fresh, chunks, jobs)
+            finish = functools.partial(search_index.indexing, self.files, fresh, chunks, jobs, str(self.out_dir))
         return write_site(self.files, self.out_dir, finish=finish, keep=self._unchanged_file, linked=kept)
 
     def _unchanged_file(self, name: str) -> Path | None:
         return manifest.reusable(self.previous, self.out_dir, name, self.digests.get(name, ""))
-
-    def _index_search(
-        self, fresh: Sequence[search_index.Chunk], chunks: Sequence[search_index.Chunk], jobs: int, staging: Path
-    ) -> None:
-        search_index.index_chunks(staging, fresh, jobs)
-        search_index.write_bundle_list(staging, chunks)
 
     def _bundle_files(self) -> dict[str, list[str]]:
         """The last build's search files, by the folder of the bundle each belongs to."""

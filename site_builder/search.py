@@ -18,15 +18,16 @@ import importlib.util
 import json
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from site_builder.cache import digest
 from site_builder.manifest import SEARCH_FOLDER
 from site_builder.problems import BuildFailed, Problem
-from site_builder.write import link_or_copy, make_parent
+from site_builder.write import make_parent
 
 MISSING = "search index not built: the pagefind package is not installed (pip install 'pagefind[bin]')"
 
@@ -102,39 +103,45 @@ def bundle_of(name: str) -> str | None:
     return None
 
 
-def index_chunks(site_dir: Path, chunks: Sequence[Chunk], jobs: int = 1) -> None:
-    """Write the bundle of each chunk into the site in `site_dir`, whose pages are all written;
-    chunks are indexed `jobs` at a time (Pagefind uses every core, but half its run is single-threaded)."""
-    if not chunks:
-        return
+@contextmanager
+def indexing(
+    pages: Mapping[str, bytes], fresh: Sequence[Chunk], chunks: Sequence[Chunk], jobs: int, shown: str, site_dir: Path
+) -> Iterator[Callable[[], None]]:
+    """Index the `fresh` chunks, `jobs` at a time (Pagefind uses every core, but half its run is
+    single-threaded), from `pages` in memory, while the site is written to `site_dir`. What it
+    gives puts their bundles and the list of `chunks` in `site_dir` once its pages are all there;
+    a failure is reported at `shown`, the output folder as the user named it."""
     import pagefind_bin  # type: ignore[import-untyped]  # here: only a build that indexes needs it
 
     executable = str(pagefind_bin.get_executable())
-    with tempfile.TemporaryDirectory(prefix=".search-", dir=site_dir) as work:
-        folders = [Path(work) / str(number) for number in range(len(chunks))]
-        with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(chunks)))) as pool:
-            failures = [
-                failure
-                for failure in pool.map(
-                    lambda chunk, folder: _index(executable, site_dir, chunk, folder), chunks, folders
-                )
-                if failure
-            ]
-        if failures:
-            raise BuildFailed([Problem(str(site_dir), 1, 1, message) for message in failures])
-        for chunk, folder in zip(chunks, folders, strict=True):
-            _move_bundle(folder / "bundle", site_dir / chunk.folder, chunk.primary)
+    with (
+        tempfile.TemporaryDirectory(prefix=".search-", dir=site_dir) as work,
+        ThreadPoolExecutor(max_workers=max(1, min(jobs, len(fresh)))) as pool,
+    ):
+        folders = [Path(work) / str(number) for number in range(len(fresh))]
+        pairs = list(zip(fresh, folders, strict=True))
+        runs = [pool.submit(_index, executable, pages, chunk, folder) for chunk, folder in pairs]
+
+        def complete() -> None:
+            failures = [failure for run in runs if (failure := run.result())]
+            if failures:
+                raise BuildFailed([Problem(shown, 1, 1, message) for message in failures])
+            for chunk, folder in pairs:
+                _move_bundle(folder / "bundle", site_dir / chunk.folder, chunk.primary)
+            write_bundle_list(site_dir, chunks)
+
+        yield complete
 
 
-def _index(executable: str, site_dir: Path, chunk: Chunk, folder: Path) -> str | None:
-    """Index the chunk's pages (linked, at their own paths, into a site of their own, since
+def _index(executable: str, pages: Mapping[str, bytes], chunk: Chunk, folder: Path) -> str | None:
+    """Index the chunk's pages (written, at their own paths, into a site of their own, since
     Pagefind makes each page's URL from its path); returns what went wrong, if anything."""
-    pages = folder / "pages"
+    site = folder / "pages"
     made: set[Path] = set()
     for page in chunk.pages:
-        make_parent(pages / page, made)
-        link_or_copy(site_dir / page, pages / page)
-    command = [executable, "--site", str(pages), "--output-path", str(folder / "bundle"), "--silent"]
+        make_parent(site / page, made)
+        (site / page).write_bytes(pages[page])
+    command = [executable, "--site", str(site), "--output-path", str(folder / "bundle"), "--silent"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode == 0:
         return None

@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NoReturn, TextIO
 
@@ -106,16 +107,22 @@ LOCK_WAIT_SECONDS = 10.0
 Keep = Callable[[str], Path | None]
 """For an output path, the existing file that already holds its bytes (to link, not rewrite), if any."""
 
+Finish = Callable[[Path], AbstractContextManager[Callable[[], None]]]
+"""Work on the staging folder that may begin while its files are written: entered before they are,
+it gives the function that completes the work once they all are (before the swap). Leaving it
+waits for anything still running."""
+
 
 def write_site(
     files: Mapping[str, bytes],
     out_dir: Path,
     lock_wait: float | None = None,
-    finish: Callable[[Path], None] | None = None,
+    finish: Finish | None = None,
     keep: Keep | None = None,
     linked: Mapping[str, Path] | None = None,
 ) -> int:
-    """Write `files` as the new `out_dir`; `finish` runs on the complete staging folder before the swap.
+    """Write `files` as the new `out_dir`; `finish` works on the staging folder (from before its files
+    are written) and completes on the complete folder before the swap.
 
     A file `keep` finds unchanged in the old output is hard-linked into the staging folder rather
     than written again, and so is each of the `linked` files (say, parts of the last build's search
@@ -211,7 +218,7 @@ def spare_path(out_dir: Path) -> Path:
 def _write_and_swap(
     files: Mapping[str, bytes],
     out_dir: Path,
-    finish: Callable[[Path], None] | None,
+    finish: Finish | None,
     keep: Keep,
     linked: Mapping[str, Path],
 ) -> int:
@@ -219,21 +226,9 @@ def _write_and_swap(
     written = 0
     try:
         present = _take_spare(out_dir, staging, {*files, *linked})
-        made: set[Path] = set()
-        for relative in files:
-            existing = keep(relative)
-            if _make_way(staging, relative, present, existing, made):
-                continue
-            if not link_file(existing, staging / relative):
-                # Read here, not before: a large site's pages are expanded one at a time (`packed`).
-                (staging / relative).write_bytes(files[relative])
-                written += 1
-        for relative, source in linked.items():
-            if not _make_way(staging, relative, present, source, made):
-                link_or_copy(source, staging / relative)
-        staging.chmod(0o755)
-        if finish:
-            finish(staging)
+        with (finish or _nothing_more)(staging) as complete:
+            written = _fill(staging, files, present, keep, linked)
+            complete()
         _swap_in(staging, out_dir)
         note = "the folder site-builder last built here; it replaces that folder whole on every build"
         replace_file(marker_path(out_dir), f"{_identity(out_dir)}\n{secrets.token_hex(8)}\n{note}\n".encode())
@@ -241,6 +236,32 @@ def _write_and_swap(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return written
+
+
+def _fill(
+    staging: Path, files: Mapping[str, bytes], present: Mapping[str, int], keep: Keep, linked: Mapping[str, Path]
+) -> int:
+    """Put every file in `staging` (by a link where one is unchanged); returns how many were written."""
+    written = 0
+    made: set[Path] = set()
+    for relative in files:
+        existing = keep(relative)
+        if _make_way(staging, relative, present, existing, made):
+            continue
+        if not link_file(existing, staging / relative):
+            # Read here, not before: a large site's pages are expanded one at a time (`packed`).
+            (staging / relative).write_bytes(files[relative])
+            written += 1
+    for relative, source in linked.items():
+        if not _make_way(staging, relative, present, source, made):
+            link_or_copy(source, staging / relative)
+    staging.chmod(0o755)
+    return written
+
+
+@contextlib.contextmanager
+def _nothing_more(staging: Path) -> Iterator[Callable[[], None]]:
+    yield lambda: None
 
 
 def replace_file(path: Path, body: bytes) -> None:

@@ -139,3 +139,26 @@ def test_merged_bundles_hold_their_index_and_leave_the_search_interface_to_the_f
     merged = out / "chunks/1"
     top = sorted(path.name for path in merged.iterdir())
     assert top == ["fragment", "index", "pagefind-entry.json", next(name for name in top if name.endswith(".pf_meta"))]
+
+
+@pytest.mark.usefixtures("small_chunks")
+def test_a_failing_index_refuses_the_build_and_leaves_the_site_as_it_was(
+    frozen_site: FixtureSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Chunks are indexed while the pages are written; one that fails stops the build before the swap."""
+    assert frozen_site.run("build").code == 0
+    before = output_of(frozen_site, "_site")
+    failing = tmp_path / "pagefind"
+    failing.write_text("#!/bin/sh\necho 'Error: the disk is full' >&2\nexit 3\n", encoding="utf-8")
+    failing.chmod(0o755)
+    import pagefind_bin  # type: ignore[import-untyped]
+
+    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: failing)
+    edit(frozen_site, *EDITS["a post's story"])
+    result = frozen_site.run("build")
+    assert (result.code, result.err.splitlines()) == (
+        1,
+        ["_site:1:1: search index failed: Error: the disk is full", "error: 1 problem found; nothing was written"],
+    )
+    assert output_of(frozen_site, "_site") == before
+    assert sorted(path.name for path in frozen_site.root.iterdir() if path.name.startswith("._site.new-")) == []
