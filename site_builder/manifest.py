@@ -23,7 +23,7 @@ from stat import S_ISREG
 from site_builder.cache import Cache, digest, memo_of, tool_fingerprint
 from site_builder.memo import Memo, for_file
 from site_builder.problems import Problem
-from site_builder.write import build_token, made_by_site_builder
+from site_builder.write import Kept, build_token, made_by_site_builder
 
 SEARCH_FOLDER = "pagefind/"
 
@@ -245,7 +245,7 @@ def known_digest(manifest: Manifest | None, out_dir: Path, relative: str) -> str
     return written.digest if written and _unchanged(out_dir / relative, written) else None
 
 
-def reusable(manifest: Manifest | None, out_dir: Path, relative: str, file_digest: str) -> Path | None:
+def reusable(manifest: Manifest | None, out_dir: Path, relative: str, file_digest: str) -> Kept | None:
     """The file in `out_dir` that already holds these bytes and is unchanged since written, if any."""
     if manifest is None:
         return None
@@ -253,7 +253,7 @@ def reusable(manifest: Manifest | None, out_dir: Path, relative: str, file_diges
     if written is None or written.digest != file_digest:
         return None
     path = os.path.join(out_dir, relative)  # noqa: PTH118 - a `Path` only for the file kept
-    return Path(path) if _unchanged(path, written) else None
+    return Kept(Path(path), written.inode) if _unchanged(path, written) else None
 
 
 def all_unchanged(manifest: Manifest, out_dir: Path, names: Iterable[str]) -> bool:

@@ -20,6 +20,7 @@ from site_builder.problems import BuildFailed, Problem
 from site_builder.write import (
     FOREIGN_FOLDER,
     LOCK_WAIT_SECONDS,
+    Kept,
     build_token,
     made_by_site_builder,
     output_lock,
@@ -92,7 +93,7 @@ class Output:
             finish = functools.partial(search_index.indexing, self.files, fresh, chunks, jobs, str(self.out_dir))
         return write_site(self.files, self.out_dir, finish=finish, keep=self._unchanged_file, linked=kept)
 
-    def _unchanged_file(self, name: str) -> Path | None:
+    def _unchanged_file(self, name: str) -> Kept | None:
         return manifest.reusable(self.previous, self.out_dir, name, self.digests.get(name, ""))
 
     def _bundle_files(self) -> dict[str, list[str]]:

@@ -115,7 +115,8 @@ def indexing(
 
     executable = str(pagefind_bin.get_executable())
     with (
-        tempfile.TemporaryDirectory(prefix=".search-", dir=site_dir) as work,
+        # Beside `site_dir`, which may not be filled yet, under a name a killed build's cleanup knows.
+        tempfile.TemporaryDirectory(prefix=f"{site_dir.name}-search-", dir=site_dir.parent) as work,
         ThreadPoolExecutor(max_workers=max(1, min(jobs, len(fresh)))) as pool,
     ):
         folders = [Path(work) / str(number) for number in range(len(fresh))]

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import NamedTuple, NoReturn, TextIO
 
 from site_builder.own_files import open_regular_for_update, read_regular
 from site_builder.problems import BuildFailed, Problem
@@ -104,8 +104,15 @@ LOCK_WAIT_SECONDS = 10.0
 """How long a build waits for another one writing the same folder before giving up."""
 
 
-Keep = Callable[[str], Path | None]
-"""For an output path, the existing file that already holds its bytes (to link, not rewrite), if any."""
+class Kept(NamedTuple):
+    """An existing file that already holds a file's bytes: linked, not written again."""
+
+    path: Path
+    inode: int
+
+
+Keep = Callable[[str], Kept | None]
+"""For an output path, the existing file that already holds its bytes, if any."""
 
 Finish = Callable[[Path], AbstractContextManager[Callable[[], None]]]
 """Work on the staging folder that may begin while its files are written: entered before they are,
@@ -184,12 +191,13 @@ def _still_in_place(lock: TextIO, lock_path: Path) -> bool:
         return False
 
 
-def _make_way(staging: Path, relative: str, present: Mapping[str, int], existing: Path | None, made: set[Path]) -> bool:
-    """Clear the place of a file in `staging`; True when the spare put `existing` itself there already."""
+def _make_way(staging: Path, relative: str, present: Mapping[str, int], existing: int | None, made: set[Path]) -> bool:
+    """Clear the place of a file in `staging`; True when the spare put the `existing` file (by its
+    inode) there already."""
     target = staging / relative
     inode = present.get(relative)
     if inode is not None:
-        if existing is not None and inode == existing.stat().st_ino:
+        if inode == existing:
             return True
         # The spare's file may be the very file the live site links to: never write into it.
         target.unlink()
@@ -225,8 +233,8 @@ def _write_and_swap(
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     written = 0
     try:
-        present = _take_spare(out_dir, staging, {*files, *linked})
         with (finish or _nothing_more)(staging) as complete:
+            present = _take_spare(out_dir, staging, {*files, *linked})
             written = _fill(staging, files, present, keep, linked)
             complete()
         _swap_in(staging, out_dir)
@@ -246,14 +254,14 @@ def _fill(
     made: set[Path] = set()
     for relative in files:
         existing = keep(relative)
-        if _make_way(staging, relative, present, existing, made):
+        if _make_way(staging, relative, present, existing.inode if existing else None, made):
             continue
-        if not link_file(existing, staging / relative):
+        if not link_file(existing.path if existing else None, staging / relative):
             # Read here, not before: a large site's pages are expanded one at a time (`packed`).
             (staging / relative).write_bytes(files[relative])
             written += 1
     for relative, source in linked.items():
-        if not _make_way(staging, relative, present, source, made):
+        if not _make_way(staging, relative, present, source.stat().st_ino, made):
             link_or_copy(source, staging / relative)
     staging.chmod(0o755)
     return written

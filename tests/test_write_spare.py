@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_builder.write import spare_path, write_site
+from site_builder.write import Kept, spare_path, write_site
+
+
+def kept(path: Path) -> Kept:
+    """The live file, as the build's manifest would hand it over to be linked."""
+    return Kept(path, path.stat().st_ino)
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -32,8 +37,8 @@ def test_a_changed_file_is_never_written_into_the_file_the_live_site_links_to(tm
     out = tmp_path / "_site"
     write_site({"page.html": b"one"}, out)
     # Kept: the new folder links the live file, so the spare (the first build) and the site share it.
-    write_site({"page.html": b"one"}, out, keep=lambda name: out / name)
-    write_site({"page.html": b"one"}, out, keep=lambda name: out / name)
+    write_site({"page.html": b"one"}, out, keep=lambda name: kept(out / name))
+    write_site({"page.html": b"one"}, out, keep=lambda name: kept(out / name))
     assert (out / "page.html").stat().st_ino == (spare_path(out) / "page.html").stat().st_ino
     write_site({"page.html": b"two"}, out)
     assert (out / "page.html").read_bytes() == b"two"
@@ -44,10 +49,10 @@ def test_unchanged_files_linked_in_the_spare_are_kept_as_they_are(tmp_path: Path
     out = tmp_path / "_site"
     files = {"index.html": b"home", "posts/a/index.html": b"a"}
     write_site(files, out)
-    write_site(files, out, keep=lambda name: out / name)
+    write_site(files, out, keep=lambda name: kept(out / name))
     inode = (out / "posts/a/index.html").stat().st_ino
     written = write_site(
-        {**files, "index.html": b"new home"}, out, keep=lambda name: None if name == "index.html" else out / name
+        {**files, "index.html": b"new home"}, out, keep=lambda name: None if name == "index.html" else kept(out / name)
     )
     assert written == 1
     assert (out / "posts/a/index.html").stat().st_ino == inode
