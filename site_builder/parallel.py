@@ -17,6 +17,8 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from site_builder import collector
+
 if TYPE_CHECKING:
     from site_builder.cache import Cache
 
@@ -66,6 +68,7 @@ _received: list[_Task[Any, Any, Any]] = []
 def _receive(task: _Task[Any, Any, Any]) -> None:
     # Ctrl+C reaches every process of the terminal; the main one alone stops the build, quietly.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    collector.in_a_worker()
     _received.append(task)
 
 
