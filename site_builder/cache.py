@@ -45,8 +45,9 @@ DEPENDENCIES = (
     "ruamel.yaml.clib",
     "pagefind",
     "pagefind-bin",
+    "pillow",
 )
-"""Whose versions are part of every key: a new release may parse, validate or render differently."""
+"""Whose versions are part of every key: a new release may parse, validate, render or draw differently."""
 _SIGNATURE_BYTES = 32
 MAX_ENTRY_BYTES = 512 * 1024 * 1024
 """No entry is bigger (a page is tens of kilobytes, the manifest of 5,000 posts about a megabyte); a

@@ -231,6 +231,8 @@ def _timed_build(
         options = manifest.Options(
             project.root, project.sources, schedule.today, schedule.include_unpublished, base_url, search_available()
         )
+        if cache is not None:
+            cache.start_build()  # the check for nothing to do writes an entry too
         inputs, summary = manifest.finished_build(cache, out, options)
         jobs = getattr(args, "jobs", 1)
         if summary is None:

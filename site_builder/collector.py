@@ -34,6 +34,8 @@ def fewer_collections() -> Iterator[None]:
 
 
 def in_a_worker() -> None:
-    """A worker forked inside `fewer_collections` collects again, rarely."""
+    """A worker forked inside `fewer_collections` collects again, rarely, and never what it inherited:
+    walking the parent's objects would copy every page of them into the worker."""
+    gc.freeze()
     gc.set_threshold(*RARELY)
     gc.enable()

@@ -102,7 +102,7 @@ class Anchors:
 
     ids: frozenset[str]
     targets: tuple[str, ...]
-    ids_key: str = ""
+    ids_key: str
     """A digest of the ids: a later build knows by it, without comparing them, that they are the same."""
 
     @classmethod

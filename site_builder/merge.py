@@ -86,8 +86,9 @@ class Week:
     frozen: bool
     """True when the figures come from the week's lock file rather than today's records."""
     made_from: str = ""
-    """A digest of what the week was made from: its post's front matter, its tables as shown and
-    the site's settings. Pages' cache keys take it for the whole week (`fingerprint`)."""
+    """A digest of what the week was made from: its post's front matter, its tables as shown, whether
+    they come from a lock, and the site's settings. Pages' cache keys take it for the whole week
+    (`fingerprint`)."""
 
 
 @dataclass(frozen=True)

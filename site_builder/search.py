@@ -1,8 +1,9 @@
-"""The site's search index, made by Pagefind over the written pages (no server, no network).
+"""The site's search index, made by Pagefind over the site's pages (no server, no network).
 
-The `pagefind` package (with its `pagefind_bin` binary) runs on the staging folder before
-it is swapped in, so the published site and its index always match. Without the package
-the site is built without search and the build says so.
+The `pagefind` package (with its `pagefind_bin` binary) indexes the pages while they are written to
+the staging folder (from copies beside it, made from the pages in memory), and the index joins the
+folder before it is swapped in, so the published site and its index always match. Without the
+package the site is built without search and the build says so.
 
 Pagefind cannot index part of a site, so the pages are dealt into chunks and each chunk gets
 an index of its own (a "bundle"), made by its own Pagefind run: an edited page changes one
@@ -111,6 +112,9 @@ def indexing(
     single-threaded), from `pages` in memory, while the site is written to `site_dir`. What it
     gives puts their bundles and the list of `chunks` in `site_dir` once its pages are all there;
     a failure is reported at `shown`, the output folder as the user named it."""
+    if not fresh:
+        yield lambda: write_bundle_list(site_dir, chunks)
+        return
     import pagefind_bin  # type: ignore[import-untyped]  # here: only a build that indexes needs it
 
     executable = str(pagefind_bin.get_executable())
@@ -131,7 +135,11 @@ def indexing(
                 _move_bundle(folder / "bundle", site_dir / chunk.folder, chunk.primary)
             write_bundle_list(site_dir, chunks)
 
-        yield complete
+        try:
+            yield complete
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # the runs not yet started; leaving waits for the others
+            raise
 
 
 def _index(executable: str, pages: Mapping[str, bytes], chunk: Chunk, folder: Path) -> str | None:

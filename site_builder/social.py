@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import io
 import unicodedata
-import zlib
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -56,12 +55,13 @@ class SocialImage:
 
 def social_image(data: SiteData, urls: Urls, cache: Cache | None = None) -> tuple[SocialImage, dict[str, bytes]]:
     """The image's description for the pages, and the file itself by output path; kept in `cache`
-    while the latest published week (by what it was made from), the site and the zlib are the same."""
+    while the latest published week (by what it was made from) and the site are the same (and
+    Pillow, like every dependency: `cache.DEPENDENCIES`)."""
     published = data.published_weeks
     week = published[-1] if published else None
     site = data.content.site
     made_from = (week.made_from or "") if week else "no week"
-    key = digest(site.model_dump_json(), made_from, urls.base_url, zlib.ZLIB_RUNTIME_VERSION) if made_from else ""
+    key = digest(site.model_dump_json(), made_from, urls.base_url) if made_from else ""
     [made], _ = cached_map(cache, "social", _social_image, (site, urls.base_url), [week], [key], jobs=1)
     return made
 

@@ -162,3 +162,24 @@ def test_a_failing_index_refuses_the_build_and_leaves_the_site_as_it_was(
     )
     assert output_of(frozen_site, "_site") == before
     assert sorted(path.name for path in frozen_site.root.iterdir() if path.name.startswith("._site.new-")) == []
+
+
+def test_a_build_stopped_while_indexing_starts_no_more_index_runs_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs = tmp_path / "runs"
+    slow = tmp_path / "pagefind"
+    slow.write_text(f"#!/bin/sh\necho run >> {runs}\nsleep 0.3\n", encoding="utf-8")
+    slow.chmod(0o755)
+    import pagefind_bin
+
+    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: slow)
+    pages = {f"posts/week-{number}/index.html": b"<html><body><main>A week</main></body></html>" for number in range(8)}
+    chunks = plan_chunks(pages, {}, 2, 4)
+    staging = tmp_path / "._site.new-1"
+    staging.mkdir()
+    with pytest.raises(KeyboardInterrupt), search.indexing(pages, chunks, chunks, 1, "_site", staging):
+        raise KeyboardInterrupt  # as Ctrl+C while the pages are written
+    assert len(chunks) == 4
+    assert runs.read_text(encoding="utf-8").splitlines() == ["run"]  # the one under way; the rest never start
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["._site.new-1", "pagefind", "runs"]
