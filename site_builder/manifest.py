@@ -85,7 +85,7 @@ def finished_build(cache: Cache | None, out_dir: Path, options: Options) -> tupl
     inputs and `out_dir` still holds exactly what it wrote: then there is nothing to do."""
     if cache is None:
         return "", None
-    inputs = input_digest(options, memo_of(cache), cache)
+    inputs = input_digest(options, cache)
     previous = read(cache, out_dir)
     unchanged = previous is not None and previous.inputs == inputs and made_by_site_builder(out_dir)
     if previous is None or not unchanged or not still_as_written(previous, out_dir.resolve()):
@@ -102,10 +102,10 @@ Signature = tuple[int, int, int, int, int]
 """A file's mode, size, modification and change times and inode: every write changes the change time."""
 
 
-def input_digest(options: Options, memo: Memo | None = None, cache: Cache | None = None) -> str:
+def input_digest(options: Options, cache: Cache | None = None) -> str:
     """A digest of every file under the sources (path and bytes) and every option. A file whose
-    size, times and inode are what an earlier build recorded in `cache` (or, with `memo`, saw in
-    this process) is not read again."""
+    size, times and inode are what an earlier build recorded in `cache` (or, with `serve`'s memo,
+    saw in this process) is not read again."""
     parts: list[str | bytes] = [
         tool_fingerprint(),
         str(options.root.resolve()),
@@ -117,7 +117,7 @@ def input_digest(options: Options, memo: Memo | None = None, cache: Cache | None
     key = digest(str(options.root.resolve()))
     recorded: dict[str, tuple[Signature, str]] = (cache.get("sources", key) if cache else None) or {}
     settled: dict[str, tuple[Signature, str]] = {}
-    now = time.time_ns()
+    now, memo = time.time_ns(), memo_of(cache)
     for source in options.sources:
         for path in sorted(_files_under(source)):
             parts += [path, _file_digest(path, memo, recorded, settled, now)]

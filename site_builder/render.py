@@ -395,14 +395,16 @@ class _PageEnvironment(jinja2.Environment):
         self.reads = reads
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if isinstance(obj, Post) and attribute in BODY_ATTRIBUTES:
-            self.reads.body(obj.id)
+        self._note(obj, attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if isinstance(obj, Post) and isinstance(argument, str) and argument in BODY_ATTRIBUTES:
-            self.reads.body(obj.id)
+        self._note(obj, argument)
         return super().getitem(obj, argument)
+
+    def _note(self, obj: Any, name: Any) -> None:
+        if isinstance(obj, Post) and isinstance(name, str) and name in BODY_ATTRIBUTES:
+            self.reads.body(obj.id)
 
 
 def make_environment(

@@ -231,7 +231,6 @@ def _write_and_swap(
     linked: Mapping[str, Path],
 ) -> int:
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    written = 0
     try:
         with (finish or _nothing_more)(staging) as complete:
             present = _take_spare(out_dir, staging, {*files, *linked})

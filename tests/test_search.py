@@ -65,6 +65,16 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+def fake_pagefind(folder: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> None:
+    """Builds run `script` (shell) as Pagefind, from `folder`/pagefind."""
+    import pagefind_bin  # type: ignore[import-untyped]
+
+    executable = folder / "pagefind"
+    executable.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    executable.chmod(0o755)
+    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: executable)
+
+
 def bundle_inodes(out: Path) -> dict[str, int]:
     """Each bundle's folder, with the inode of its entry file: a new one means Pagefind ran again."""
     return {
@@ -148,12 +158,7 @@ def test_a_failing_index_refuses_the_build_and_leaves_the_site_as_it_was(
     """Chunks are indexed while the pages are written; one that fails stops the build before the swap."""
     assert frozen_site.run("build").code == 0
     before = output_of(frozen_site, "_site")
-    failing = tmp_path / "pagefind"
-    failing.write_text("#!/bin/sh\necho 'Error: the disk is full' >&2\nexit 3\n", encoding="utf-8")
-    failing.chmod(0o755)
-    import pagefind_bin  # type: ignore[import-untyped]
-
-    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: failing)
+    fake_pagefind(tmp_path, monkeypatch, "echo 'Error: the disk is full' >&2\nexit 3")
     edit(frozen_site, *EDITS["a post's story"])
     result = frozen_site.run("build")
     assert (result.code, result.err.splitlines()) == (
@@ -168,12 +173,7 @@ def test_a_build_stopped_while_indexing_starts_no_more_index_runs_and_leaves_not
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runs = tmp_path / "runs"
-    slow = tmp_path / "pagefind"
-    slow.write_text(f"#!/bin/sh\necho run >> {runs}\nsleep 0.3\n", encoding="utf-8")
-    slow.chmod(0o755)
-    import pagefind_bin
-
-    monkeypatch.setattr(pagefind_bin, "get_executable", lambda: slow)
+    fake_pagefind(tmp_path, monkeypatch, f"echo run >> {runs}\nsleep 0.3")
     pages = {f"posts/week-{number}/index.html": b"<html><body><main>A week</main></body></html>" for number in range(8)}
     chunks = plan_chunks(pages, {}, 2, 4)
     staging = tmp_path / "._site.new-1"
